@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * The whole configuration, validated at start. Every object is strict so a typo is an error that
+ * names the key, and every field has a default so an empty file (or none) runs.
+ */
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export const EnvironmentName = z.enum(ENVIRONMENTS);
+export type EnvironmentName = z.infer<typeof EnvironmentName>;
+
+/** Slack user (U…/W…) or user group (S…) IDs. */
+const SlackPrincipalId = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'must be a Slack user ID (U… or W…) or user group ID (S…), e.g. U024BE7LH');
+
+const EnvironmentPolicy = (requiredApprovals: number) =>
+  z
+    .strictObject({
+      approvers: z.array(SlackPrincipalId).default([]),
+      requiredApprovals: z.number().int().min(1).max(10).default(requiredApprovals),
+    })
+    .prefault({});
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://localhost:9090' });
+
+const ModuleSwitch = z.boolean().optional();
+
+export const ConfigSchema = z
+  .strictObject({
+    /** The environment of alerts that carry no environment label and channels with no mapping. */
+    environment: EnvironmentName.default('development'),
+    slack: z
+      .strictObject({
+        mode: z.enum(['auto', 'socket', 'http', 'sandbox']).default('auto'),
+        botToken: z.string().min(1).optional(),
+        appToken: z.string().min(1).optional(),
+        signingSecret: z.string().min(1).optional(),
+        apiUrl: url.optional(),
+        /** Channel IDs (C…) or names (#alerts) whose messages are read as alerts. */
+        alertChannels: z.array(z.string().min(1)).default(['#alerts']),
+        /** Where alerts that arrive without a Slack message (the webhook) get their thread. */
+        notifyChannel: z.string().min(1).optional(),
+        /** Channel ID or name → environment, for channels that belong to one environment. */
+        channelEnvironments: z.record(z.string(), EnvironmentName).default({}),
+        commandName: z
+          .string()
+          .regex(/^\/[a-z0-9_-]+$/, 'must start with / and use lowercase letters, digits, - or _')
+          .default('/aals'),
+      })
+      .prefault({}),
+    http: z
+      .strictObject({
+        port: z.number().int().min(0).max(65535).default(3000),
+        host: z.string().default('0.0.0.0'),
+        /** Largest request body accepted by any endpoint; bigger bodies get 413 (and are recorded). */
+        maxBodyBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .default(5 * 1024 * 1024),
+      })
+      .prefault({}),
+    intake: z
+      .strictObject({
+        alertmanager: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            bearerToken: z.string().min(1).optional(),
+            basicAuth: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    environments: z
+      .strictObject({
+        development: EnvironmentPolicy(1),
+        staging: EnvironmentPolicy(1),
+        production: EnvironmentPolicy(2),
+      })
+      .prefault({}),
+    /** Alert label names that say which environment an alert belongs to. */
+    environmentLabels: z.array(z.string().min(1)).default(['env', 'environment']),
+    modules: z
+      .strictObject({
+        alertmanager: z
+          .strictObject({
+            enabled: ModuleSwitch,
+            url: url.optional(),
+            timeoutMs: z.number().int().min(100).default(3000),
+          })
+          .prefault({}),
+        prometheus: z
+          .strictObject({ enabled: ModuleSwitch, url: url.optional(), timeoutMs: z.number().int().min(100).default(5000) })
+          .prefault({}),
+        github: z
+          .strictObject({ enabled: ModuleSwitch, token: z.string().min(1).optional(), apiUrl: url.optional() })
+          .prefault({}),
+        llm: z
+          .strictObject({
+            enabled: ModuleSwitch,
+            anthropicApiKey: z.string().min(1).optional(),
+            anthropicBaseUrl: url.optional(),
+          })
+          .prefault({}),
+        executor: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+      })
+      .prefault({}),
+    patterns: z
+      .strictObject({
+        /** Recurring: the same alert fired at least `count` times within `windowMinutes`. */
+        recurring: z
+          .strictObject({
+            count: z.number().int().min(2).default(3),
+            windowMinutes: z.number().int().min(1).default(24 * 60),
+          })
+          .prefault({}),
+        /** Flapping: at least `transitions` firing↔resolved changes within `windowMinutes`. */
+        flapping: z
+          .strictObject({
+            transitions: z.number().int().min(2).default(4),
+            windowMinutes: z.number().int().min(1).default(60),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    storage: z.strictObject({ dataDir: z.string().min(1).default('./data') }).prefault({}),
+    logging: z
+      .strictObject({
+        level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+        /** Directory for rotated JSON log files; null logs to the console only. */
+        dir: z.string().min(1).nullable().default(null),
+        maxSize: z
+          .string()
+          .regex(/^\d+[kmg]$/, 'must be a size like 20m, 500k or 1g')
+          .default('20m'),
+        maxFiles: z
+          .string()
+          .regex(/^\d+d?$/, 'must be a count (10) or days (14d)')
+          .default('14d'),
+        console: z.boolean().default(true),
+      })
+      .prefault({}),
+    audit: z
+      .strictObject({
+        /** HMAC key for the audit chain; without it the chain is a plain SHA-256 chain. */
+        key: z.string().min(16, 'must be at least 16 characters').optional(),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const modules = config.modules;
+    const needsUrl: Array<[keyof typeof modules, string | undefined, string]> = [
+      ['alertmanager', modules.alertmanager.url, 'ALERTMANAGER_URL'],
+      ['prometheus', modules.prometheus.url, 'PROMETHEUS_URL'],
+    ];
+    for (const [name, value, envVar] of needsUrl) {
+      const explicit = (modules[name] as { enabled?: boolean }).enabled;
+      if (explicit === true && !value) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['modules', name, 'url'],
+          message: `is required when modules.${name}.enabled is true: set ${envVar} or modules.${name}.url, or set modules.${name}.enabled: false`,
+        });
+      }
+    }
+    if (modules.executor.enabled) {
+      for (const env of ENVIRONMENTS) {
+        if (env === 'development') continue;
+        const policy = config.environments[env];
+        if (policy.approvers.length < policy.requiredApprovals) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['environments', env, 'approvers'],
+            message: `${env} needs at least ${policy.requiredApprovals} approver(s) before any non-read-only command can be approved: list Slack user or group IDs here, or set modules.executor.enabled: false`,
+          });
+        }
+      }
+    }
+  });
+
+export type AalsConfig = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type ModuleName = keyof AalsConfig['modules'];

@@ -1,0 +1,39 @@
+import type { Alert } from '../../domain/alert.js';
+import { buildAlert } from '../../readers/parser.js';
+import type { AlertmanagerClient } from './client.js';
+
+/**
+ * Alertmanager's default Slack message names label values only. While the alerts are active,
+ * Alertmanager itself knows their full labels: look them up by alert name and keep the ones whose
+ * labels contain every value of the notification's group. Returns the input when nothing matches.
+ */
+export async function resolveFromAlertmanager(alert: Alert, client: AlertmanagerClient, receivedAt: Date): Promise<Alert[]> {
+  const prefix = 'alertmanager-slack:';
+  if (alert.source !== 'alertmanager' || !alert.groupKey?.startsWith(prefix)) return [alert];
+  if (Object.keys(alert.labels).length > 1) return [alert];
+  const groupValues = alert.groupKey.slice(prefix.length).split(' ').filter(Boolean);
+  const candidates = await client.alerts({ alertname: alert.alertname });
+  const matching = candidates.filter((candidate) => {
+    const values = new Set(Object.values(candidate.labels));
+    return groupValues.every((v) => values.has(v));
+  });
+  if (matching.length === 0) return [alert];
+  return matching.map((candidate) =>
+    buildAlert(
+      {
+        source: 'alertmanager',
+        status: alert.status,
+        alertname: candidate.labels.alertname ?? alert.alertname,
+        labels: candidate.labels,
+        annotations: candidate.annotations,
+        startsAt: candidate.startsAt,
+        endsAt: alert.status === 'resolved' ? alert.endsAt : null,
+        fingerprint: candidate.fingerprint,
+        groupKey: alert.groupKey as string,
+        ...(candidate.generatorURL ? { generatorURL: candidate.generatorURL } : {}),
+        ...(alert.url ? { url: alert.url } : {}),
+      },
+      { receivedAt },
+    ),
+  );
+}
