@@ -26,6 +26,7 @@ export const MIGRATIONS: Migration[] = [
         attempts INTEGER NOT NULL DEFAULT 0,
         error TEXT,
         reply_ts TEXT,
+        plan TEXT,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX raw_events_status ON raw_events(status, id);
@@ -61,6 +62,15 @@ export const MIGRATIONS: Migration[] = [
         firing_since TEXT NOT NULL,
         resolved_at TEXT,
         updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE replies (
+        raw_event_id INTEGER NOT NULL REFERENCES raw_events(id),
+        part INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        ts TEXT NOT NULL,
+        posted_at TEXT NOT NULL,
+        PRIMARY KEY (raw_event_id, part)
       );
 
       CREATE TABLE audit_log (

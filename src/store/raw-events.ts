@@ -21,6 +21,8 @@ export interface RawEvent {
   attempts: number;
   error: string | null;
   replyTs: string | null;
+  /** The replies decided for this event, saved before any is posted (see pipeline/processor.ts). */
+  plan: string | null;
 }
 
 export interface NewRawEvent {
@@ -47,6 +49,7 @@ interface Row {
   attempts: number;
   error: string | null;
   reply_ts: string | null;
+  plan: string | null;
 }
 
 export class RawEventStore {
@@ -110,6 +113,12 @@ export class RawEventStore {
     });
   }
 
+  savePlan(id: number, plan: string): void {
+    this.db
+      .prepare(`UPDATE raw_events SET plan = ?, status = 'replying', updated_at = ? WHERE id = ?`)
+      .run(plan, this.now().toISOString(), id);
+  }
+
   /** Work left unfinished by a previous run (crash or restart), oldest first. */
   unfinished(): RawEvent[] {
     const rows = this.db
@@ -145,5 +154,6 @@ function toRawEvent(row: Row): RawEvent {
     attempts: row.attempts,
     error: row.error,
     replyTs: row.reply_ts,
+    plan: row.plan,
   };
 }

@@ -195,8 +195,14 @@ const handlers: Record<string, Handler> = {
     const channel = ctx.workspace.resolveChannel(str(params.channel) ?? '');
     if (!channel) return fail('channel_not_found');
     const limit = Math.min(Number(params.limit ?? 100) || 100, 1000);
+    const includeMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
     const messages = ctx.workspace.history(channel.id).filter((m) => !m.ephemeralTo);
-    return ok({ messages: messages.slice(0, limit).map(publicMessage), has_more: messages.length > limit });
+    const visible = messages.slice(0, limit).map((m) => {
+      const message = publicMessage(m);
+      if (!includeMetadata) delete message.metadata;
+      return message;
+    });
+    return ok({ messages: visible, has_more: messages.length > limit });
   },
 
   'conversations.replies': (params, ctx) => {

@@ -1,0 +1,178 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import type { Logger } from 'winston';
+import { isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
+import type { AalsConfig } from './config/schema.js';
+import { AalsError, ErrorCode } from './errors.js';
+import { createIntakeServer } from './intake/http-server.js';
+import { AlertmanagerClient } from './integrations/alertmanager/client.js';
+import { createLogger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { Inbox, type InboxOptions } from './pipeline/inbox.js';
+import { Processor } from './pipeline/processor.js';
+import { SlackEmulator } from './slack/emulator/emulator.js';
+import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
+import { SlackChat } from './slack/slack-chat.js';
+import { Store } from './store/store.js';
+
+/** The composition root: builds every part from the configuration and starts them in order. */
+export interface AalsOptions {
+  config: AalsConfig;
+  logger?: Logger;
+  cwd?: string;
+  now?: () => Date;
+  inbox?: InboxOptions;
+  /** Sandbox mode: the emulator's settings (tests use HTTP delivery or fast retries). */
+  sandbox?: ConstructorParameters<typeof SlackEmulator>[0];
+}
+
+export interface RunningAals {
+  url: string;
+  mode: SlackMode;
+  store: Store;
+  inbox: Inbox;
+  metrics: Metrics;
+  slack: SlackRuntime;
+  sandbox: SlackEmulator | undefined;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export const SANDBOX_PREFIX = '/slack-sandbox';
+
+export async function startAals(options: AalsOptions): Promise<RunningAals> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logging);
+  const mode = slackMode(config);
+  requireSlackCredentials(config, mode);
+  const store = Store.open(resolve(options.cwd ?? process.cwd(), config.storage.dataDir), {
+    auditKey: config.audit.key,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const metrics = new Metrics();
+  const sandbox =
+    mode === 'sandbox'
+      ? new SlackEmulator({ pathPrefix: SANDBOX_PREFIX, channels: sandboxChannels(config), ...options.sandbox })
+      : undefined;
+
+  const slackCredentials = () =>
+    sandbox
+      ? { botToken: sandbox.app.botToken, appToken: sandbox.app.appToken, apiUrl: sandbox.apiUrl, mode: 'socket' as const }
+      : {
+          botToken: config.slack.botToken as string,
+          appToken: config.slack.appToken,
+          signingSecret: config.slack.signingSecret,
+          apiUrl: config.slack.apiUrl,
+          mode: mode as 'socket' | 'http',
+        };
+
+  let slack: SlackRuntime | undefined;
+  const alertmanagerUrl = config.modules.alertmanager.url;
+  const processor = new Processor({
+    config,
+    store,
+    logger,
+    metrics,
+    chat: new SlackChat(() => {
+      if (!slack) throw new AalsError(ErrorCode.IntegrationUnavailable, 'Slack is not connected yet');
+      return slack.client;
+    }),
+    alertmanager:
+      isModuleEnabled(config, 'alertmanager') && alertmanagerUrl
+        ? new AlertmanagerClient({ url: alertmanagerUrl, timeoutMs: config.modules.alertmanager.timeoutMs })
+        : undefined,
+    channelName: (id) => slack?.directory.nameOf(id),
+    notifyChannel: () => {
+      const wanted = config.slack.notifyChannel ?? config.slack.alertChannels[0];
+      return (wanted && slack?.directory.idOf(wanted)) || slack?.directory.alertChannelIds[0] || null;
+    },
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const inbox = new Inbox(store, processor, logger, metrics, options.inbox);
+
+  const server = createIntakeServer({
+    config,
+    inbox,
+    logger,
+    metrics,
+    health: () => ({ ok: Boolean(slack), mode, slack: slack ? 'connected' : 'starting', backlog: inbox.backlog }),
+    slackRequestListener: () => slack?.requestListener,
+    mounted: sandbox ? [sandbox] : [],
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  sandbox?.setExternalBase(url);
+
+  try {
+    const credentials = slackCredentials();
+    slack = await startSlackApp({
+      ...credentials,
+      alertChannels: config.slack.alertChannels,
+      commandName: config.slack.commandName,
+      logger,
+      store,
+      inbox,
+      commandContext: () => ({
+        mode,
+        modules: Object.fromEntries(
+          (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [m, isModuleEnabled(config, m)]),
+        ),
+      }),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  } catch (error) {
+    server.close();
+    await sandbox?.stop();
+    store.close();
+    throw error;
+  }
+  const recovered = inbox.recover();
+  store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
+  logger.info('AALS started', { mode, url, recovered });
+
+  let stopped = false;
+  return {
+    url,
+    mode,
+    store,
+    inbox,
+    metrics,
+    slack,
+    sandbox,
+    server,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await inbox.stop();
+      await slack?.stop();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await sandbox?.stop();
+      store.close();
+    },
+  };
+}
+
+function requireSlackCredentials(config: AalsConfig, mode: SlackMode): void {
+  const missing: string[] = [];
+  if (mode !== 'sandbox' && !config.slack.botToken) missing.push('SLACK_BOT_TOKEN');
+  if (mode === 'socket' && !config.slack.appToken) missing.push('SLACK_APP_TOKEN');
+  if (mode === 'http' && !config.slack.signingSecret) missing.push('SLACK_SIGNING_SECRET');
+  if (missing.length > 0) {
+    throw new AalsError(
+      ErrorCode.ConfigInvalid,
+      `slack.mode ${mode} needs ${missing.join(' and ')}: set them (see .env.example), or unset SLACK_MODE to run the local sandbox`,
+    );
+  }
+}
+
+/** The sandbox workspace gets the configured alert channels, plus #general. */
+function sandboxChannels(config: AalsConfig): string[] {
+  const names = config.slack.alertChannels.filter((c) => !/^[CGD][A-Z0-9]{6,}$/.test(c)).map((c) => c.replace(/^#/, ''));
+  return [...new Set([...(names.length ? names : ['alerts']), 'alerts-prod', 'general'])];
+}

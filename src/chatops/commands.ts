@@ -1,0 +1,74 @@
+import type { Store } from '../store/store.js';
+import type { SlackText } from '../slack/views/alert-summary.js';
+import { escapeMrkdwn } from '../slack/views/text.js';
+import { quickDiagnosis } from './diagnose.js';
+
+/** `/aals <subcommand>`: the answers, independent of how Slack delivers them. */
+export interface CommandContext {
+  store: Store;
+  now: Date;
+  mode: string;
+  commandName: string;
+  modules: Record<string, boolean>;
+}
+
+export interface CommandReply extends SlackText {
+  /** in_channel answers are for the whole channel; ephemeral ones only for the caller. */
+  responseType: 'in_channel' | 'ephemeral';
+}
+
+export function helpText(commandName: string): string {
+  return [
+    `*${commandName} diagnose <alert text or question>* — rule-based first steps and related recent alerts`,
+    `*${commandName} status* — what AALS has seen and whether its integrations are on`,
+    `*${commandName} help* — this list`,
+    'Mention me in a thread or channel ("@aals what is wrong with checkout?") to ask about recent alerts.',
+  ].join('\n');
+}
+
+export function runCommand(text: string, ctx: CommandContext): CommandReply {
+  const [sub = 'help', ...rest] = text.trim().split(/\s+/);
+  const argument = rest.join(' ').trim();
+  switch (sub.toLowerCase()) {
+    case 'diagnose':
+      if (!argument) {
+        return ephemeral(`Tell me what to look at: \`${ctx.commandName} diagnose HighCPUUsage on web-1\``);
+      }
+      return { ...quickDiagnosis(argument, ctx.store, ctx.now), responseType: 'in_channel' };
+    case 'status':
+      return status(ctx);
+    case 'help':
+      return ephemeral(helpText(ctx.commandName));
+    default:
+      return ephemeral(`Unknown command \`${escapeMrkdwn(sub)}\`.\n${helpText(ctx.commandName)}`);
+  }
+}
+
+function status(ctx: CommandContext): CommandReply {
+  const { store, now } = ctx;
+  const dayAgo = new Date(now.getTime() - 24 * 3600_000);
+  const counts = store.rawEvents.countByStatus();
+  const received = Object.values(counts).reduce((a, b) => a + b, 0);
+  const noisy = store.alerts.noisiest(dayAgo, 5);
+  const modules = Object.entries(ctx.modules)
+    .map(([name, on]) => `${name} ${on ? 'on' : 'off'}`)
+    .join(', ');
+  const lines = [
+    `*AALS status* (${ctx.mode} mode)`,
+    `Open alert threads: *${store.threads.openCount()}* · alerts stored: *${store.alerts.count()}* · payloads received: *${received}*`,
+    `Processing: ${Object.entries(counts)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ') || 'nothing yet'}`,
+    `Integrations: ${modules}`,
+    'LLM spend today: $0.00 (no LLM configured: rule-based diagnosis)',
+  ];
+  if (noisy.length) {
+    lines.push('*Noisiest alerts (24 h):*');
+    for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
+  }
+  return ephemeral(lines.join('\n'));
+}
+
+function ephemeral(text: string): CommandReply {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], responseType: 'ephemeral' };
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { Logger } from 'winston';
+import { errorMessage } from '../errors.js';
+import type { Inbox } from '../pipeline/inbox.js';
+import { unwrapEdit } from '../readers/registry.js';
+import type { Store } from '../store/store.js';
+import { quickDiagnosis } from '../chatops/diagnose.js';
+import { type CommandContext, runCommand } from '../chatops/commands.js';
+import { boltLogger } from './bolt-logger.js';
+import { ChannelDirectory } from './channels.js';
+
+/** The Bolt app in Socket Mode or HTTP mode, and the listeners that feed AALS. */
+export interface SlackAppOptions {
+  mode: 'socket' | 'http';
+  botToken: string;
+  appToken?: string | undefined;
+  signingSecret?: string | undefined;
+  apiUrl?: string | undefined;
+  alertChannels: string[];
+  commandName: string;
+  logger: Logger;
+  store: Store;
+  inbox: Inbox;
+  commandContext: () => Omit<CommandContext, 'store' | 'commandName' | 'now'>;
+  now?: () => Date;
+}
+
+export interface SlackRuntime {
+  app: App;
+  client: webApi.WebClient;
+  directory: ChannelDirectory;
+  /** HTTP mode: the handler for POST /slack/events. */
+  requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
+  botUserId: string;
+  stop(): Promise<void>;
+}
+
+/** Message subtypes that are not someone posting something. */
+const IGNORED_SUBTYPES = new Set([
+  'message_deleted',
+  'channel_join',
+  'channel_leave',
+  'channel_topic',
+  'channel_purpose',
+  'channel_name',
+  'pinned_item',
+  'unpinned_item',
+  'message_replied',
+  'reminder_add',
+]);
+
+const RETRY_CONFIG = { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 4000 };
+
+export async function startSlackApp(options: SlackAppOptions): Promise<SlackRuntime> {
+  const { logger, store, inbox } = options;
+  const now = options.now ?? (() => new Date());
+  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: RETRY_CONFIG };
+  const slackLogger = boltLogger(logger);
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  if (options.mode === 'socket') {
+    receiver = new SocketModeReceiver({
+      appToken: options.appToken as string,
+      logger: slackLogger,
+      installerOptions: { clientOptions },
+    });
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: options.signingSecret as string,
+      endpoints: ['/slack/events'],
+      // Answer Slack only after the payload is stored, so an acknowledged event is never lost.
+      processBeforeResponse: true,
+      logger: slackLogger,
+    });
+    receiver = httpReceiver;
+  }
+  const app = new App({ token: options.botToken, receiver, clientOptions, logger: slackLogger, ignoreSelf: true });
+  const identity = await app.client.auth.test();
+  const botUserId = identity.user_id as string;
+  const botId = identity.bot_id as string;
+  const directory = new ChannelDirectory(app.client, options.alertChannels, logger);
+  await directory.load();
+
+  app.error(async (error) => {
+    logger.error('slack listener failed', { error: errorMessage(error) });
+  });
+
+  app.event('message', async ({ event, body }) => {
+    const raw = event as unknown as Record<string, unknown>;
+    const channel = String(raw.channel ?? '');
+    if (!directory.isAlertChannel(channel)) return;
+    const message = unwrapEdit(raw);
+    if (message.bot_id === botId || message.user === botUserId) return;
+    const ts = String(message.ts ?? raw.ts ?? '');
+    const subtype = raw.subtype as string | undefined;
+    const edited = subtype === 'message_changed';
+    const threadTs = message.thread_ts as string | undefined;
+    const reason =
+      subtype && IGNORED_SUBTYPES.has(subtype)
+        ? `message subtype ${subtype}`
+        : threadTs && threadTs !== ts
+          ? 'a reply in a thread'
+          : null;
+    inbox.accept({
+      kind: 'slack_event',
+      body: JSON.stringify(body),
+      dedupKey: edited
+        ? `slack:${channel}:${ts}:edit:${(message.edited as { ts?: string } | undefined)?.ts ?? body.event_id}`
+        : `slack:${channel}:${ts}`,
+      channel,
+      messageTs: ts,
+      ...(reason ? { status: 'ignored' as const, error: reason } : {}),
+    });
+  });
+
+  app.event('app_mention', async ({ event, body, client }) => {
+    const stored = store.rawEvents.insert({
+      kind: 'slack_event',
+      body: JSON.stringify(body),
+      dedupKey: `event:${body.event_id}`,
+      channel: event.channel,
+      messageTs: event.ts,
+      status: 'done',
+    });
+    if (!stored) return;
+    const question = (event.text ?? '').replace(/<@[A-Z0-9]+>/g, '').trim();
+    const answer = quickDiagnosis(question, store, now());
+    await client.chat.postMessage({
+      channel: event.channel,
+      thread_ts: event.thread_ts ?? event.ts,
+      text: answer.text,
+      blocks: answer.blocks as never,
+      unfurl_links: false,
+    });
+    store.audit.append({ actor: event.user ?? 'unknown', action: 'mention.answered', subject: `raw_event:${stored.id}` });
+  });
+
+  app.command(options.commandName, async ({ command, ack, body }) => {
+    store.rawEvents.insert({ kind: 'slack_command', body: JSON.stringify(body), channel: command.channel_id, status: 'done' });
+    const reply = runCommand(command.text, {
+      ...options.commandContext(),
+      store,
+      commandName: options.commandName,
+      now: now(),
+    });
+    await ack({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks as never });
+    store.audit.append({
+      actor: command.user_id,
+      action: 'command',
+      subject: `${options.commandName} ${command.text.split(/\s+/)[0] ?? ''}`.trim(),
+      details: { channel: command.channel_id },
+    });
+  });
+
+  if (options.mode === 'socket') await app.start();
+  return {
+    app,
+    client: app.client,
+    directory,
+    botUserId,
+    ...(httpReceiver ? { requestListener: httpReceiver.requestListener } : {}),
+    stop: async () => {
+      if (options.mode === 'socket') await app.stop();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { AlertStore } from './alerts.js';
+import { AuditLog } from './audit-log.js';
+import { type Db, openDatabase } from './database.js';
+import { RawEventStore } from './raw-events.js';
+import { ReplyStore } from './replies.js';
+import { ThreadStore } from './threads.js';
+
+/** One SQLite database, one repository per aggregate. */
+export class Store {
+  readonly rawEvents: RawEventStore;
+  readonly alerts: AlertStore;
+  readonly threads: ThreadStore;
+  readonly replies: ReplyStore;
+  readonly audit: AuditLog;
+
+  constructor(
+    readonly db: Db,
+    options: { auditKey?: string | undefined; now?: () => Date } = {},
+  ) {
+    const now = options.now ?? (() => new Date());
+    this.rawEvents = new RawEventStore(db, now);
+    this.alerts = new AlertStore(db);
+    this.threads = new ThreadStore(db, now);
+    this.replies = new ReplyStore(db, now);
+    this.audit = new AuditLog(db, options.auditKey, now);
+  }
+
+  static open(dataDir: string, options: { auditKey?: string | undefined; now?: () => Date } = {}): Store {
+    return new Store(openDatabase(dataDir), options);
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
