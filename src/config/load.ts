@@ -75,16 +75,23 @@ function readYaml(path: string, env: Env): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Replaces `${VAR}` and `${VAR:-default}` in every string, so secrets can stay in the environment. */
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` in every string, so secrets can stay in the environment.
+ * A value that interpolates to nothing counts as unset, so `url: ${PROMETHEUS_URL:-}` is optional.
+ */
 export function interpolate(value: unknown, env: Env): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/gi, (_, name: string, fallback?: string) => {
-      return env[name] ?? fallback ?? '';
-    });
+    const pattern = /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/gi;
+    const result = value.replace(pattern, (_, name: string, fallback?: string) => env[name] || fallback || '');
+    return result === '' && value !== '' ? undefined : result;
   }
-  if (Array.isArray(value)) return value.map((item) => interpolate(item, env));
+  if (Array.isArray(value)) return value.map((item) => interpolate(item, env)).filter((item) => item !== undefined);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolate(item, env)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .map(([key, item]) => [key, interpolate(item, env)])
+        .filter(([, item]) => item !== undefined),
+    );
   }
   return value;
 }

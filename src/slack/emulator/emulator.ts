@@ -145,7 +145,7 @@ export class SlackEmulator {
 
   async stop(): Promise<void> {
     this.closed = true;
-    this.hub.close();
+    await this.hub.close();
     await Promise.allSettled([...this.inFlight]);
     if (this.server) {
       this.server.closeAllConnections();

@@ -104,14 +104,30 @@ export class SocketHub {
     for (const socket of this.connections) socket.send(JSON.stringify({ type: 'disconnect', reason }));
   }
 
-  close(): void {
+  /** Closes every connection with a proper close handshake (terminating after 500 ms). */
+  async close(): Promise<void> {
     clearInterval(this.pingTimer);
     for (const { timer, resolve } of this.pending.values()) {
       clearTimeout(timer);
       resolve({ envelope_id: '' });
     }
     this.pending.clear();
-    for (const socket of this.connections) socket.terminate();
+    await Promise.all(
+      [...this.connections].map(
+        (socket) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              socket.terminate();
+              done();
+            }, 500);
+            socket.once('close', () => {
+              clearTimeout(force);
+              done();
+            });
+            socket.close(1001, 'server shutting down');
+          }),
+      ),
+    );
     this.server.close();
   }
 

@@ -1,0 +1,88 @@
+import winston from 'winston';
+import { type AalsOptions, type RunningAals, startAals } from '../../src/app.js';
+import { type ConfigInput, ConfigSchema } from '../../src/config/schema.js';
+import { type EmulatorOptions, SlackEmulator } from '../../src/slack/emulator/emulator.js';
+import type { EmulatedMessage } from '../../src/slack/emulator/workspace.js';
+import { tempDir } from './temp.js';
+
+/**
+ * AALS (the real Bolt app, real SQLite) against the Slack emulator, in HTTP or Socket Mode.
+ * Logs are kept in memory so a test can assert on them.
+ */
+export interface Harness {
+  aals: RunningAals;
+  slack: SlackEmulator;
+  logs: Array<Record<string, unknown>>;
+  dataDir: string;
+  /** Posts as Alertmanager's incoming webhook would. */
+  postAlert(payload: Record<string, unknown>, channel?: string): EmulatedMessage;
+  /** Waits for AALS's replies in the thread of `ts`. */
+  waitForReplies(ts: string, count?: number, channel?: string, timeoutMs?: number): Promise<EmulatedMessage[]>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  transport: 'http' | 'socket';
+  config?: ConfigInput;
+  emulator?: EmulatorOptions;
+  app?: Partial<AalsOptions>;
+  dataDir?: string;
+}
+
+export function memoryLogger(logs: Array<Record<string, unknown>>): winston.Logger {
+  const transport = new (class extends winston.Transport {
+    override log(info: Record<string, unknown>, next: () => void) {
+      logs.push(info);
+      next();
+    }
+  })();
+  return winston.createLogger({ level: 'debug', transports: [transport] });
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const slack = new SlackEmulator({ retryDelaysMs: [200, 500], ...options.emulator });
+  await slack.start();
+  const dir = options.dataDir ? null : tempDir();
+  const dataDir = options.dataDir ?? (dir?.path as string);
+  const logs: Array<Record<string, unknown>> = [];
+  const base = {
+    ...options.config,
+    slack: {
+      mode: options.transport,
+      botToken: slack.app.botToken,
+      ...(options.transport === 'socket' ? { appToken: slack.app.appToken } : { signingSecret: slack.signingSecret }),
+      apiUrl: slack.apiUrl,
+      alertChannels: ['#alerts'],
+      ...options.config?.slack,
+    },
+    http: { port: 0, host: '127.0.0.1', ...options.config?.http },
+    storage: { dataDir },
+    logging: { console: false, level: 'debug' as const },
+  };
+  const config = ConfigSchema.parse(base);
+  const aals = await startAals({
+    config,
+    logger: memoryLogger(logs),
+    inbox: { retryDelaysMs: [100, 300, 600] },
+    ...options.app,
+  });
+  slack.transport = options.transport === 'socket' ? { type: 'socket' } : { type: 'http', requestUrl: `${aals.url}/slack/events` };
+  if (options.transport === 'socket') await slack.waitFor(() => slack.socketConnections > 0 || null);
+  return {
+    aals,
+    slack,
+    logs,
+    dataDir,
+    postAlert: (payload, channel = 'alerts') => slack.postWebhookMessage(channel, payload),
+    waitForReplies: (ts, count = 1, channel = 'alerts', timeoutMs = 5000) =>
+      slack.waitFor(() => {
+        const replies = slack.replies(channel, ts).filter((m) => m.bot_id === slack.app.botId);
+        return replies.length >= count ? replies : null;
+      }, timeoutMs),
+    async stop() {
+      await aals.stop();
+      await slack.stop();
+      dir?.cleanup();
+    },
+  };
+}
