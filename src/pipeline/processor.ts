@@ -106,7 +106,7 @@ export class Processor {
         });
         const history = store.alerts.historyBefore(stored, lookback);
         const pattern = classifyPattern(history, { status: alert.status, at: receivedAt }, patterns);
-        const keys = threadKeys(alert);
+        const keys = threadKeys(alert, origin.kind === 'slack' ? origin.channel : 'webhook');
         const thread = store.threads.find(keys);
         const firingSince = thread?.status === 'firing' ? thread.firingSince : undefined;
         return { alert: stored, pattern, keys, thread, ...(firingSince ? { firingSince } : {}) };

@@ -3,6 +3,8 @@ import type { Db } from './database.js';
 /**
  * Which Slack thread an alert lives in. Keyed by fingerprint and, for notifications that carry
  * only label values, by group key, so a RESOLVED message finds the thread of its FIRING one.
+ * Keys are scoped to where the notification came from (a channel, or the webhook): the same alert
+ * posted in two channels has a thread in each.
  */
 export interface AlertThread {
   key: string;
@@ -13,8 +15,10 @@ export interface AlertThread {
   resolvedAt: string | null;
 }
 
-export const threadKeys = (alert: { fingerprint: string; groupKey?: string }): string[] =>
-  [`fp:${alert.fingerprint}`, ...(alert.groupKey ? [`group:${alert.groupKey}`] : [])];
+export const threadKeys = (alert: { fingerprint: string; groupKey?: string }, scope: string): string[] => [
+  `${scope}:fp:${alert.fingerprint}`,
+  ...(alert.groupKey ? [`${scope}:group:${alert.groupKey}`] : []),
+];
 
 interface Row {
   key: string;

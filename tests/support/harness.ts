@@ -1,4 +1,5 @@
 import winston from 'winston';
+import Transport from 'winston-transport';
 import { type AalsOptions, type RunningAals, startAals } from '../../src/app.js';
 import { type ConfigInput, ConfigSchema } from '../../src/config/schema.js';
 import { type EmulatorOptions, SlackEmulator } from '../../src/slack/emulator/emulator.js';
@@ -30,7 +31,7 @@ export interface HarnessOptions {
 }
 
 export function memoryLogger(logs: Array<Record<string, unknown>>): winston.Logger {
-  const transport = new (class extends winston.Transport {
+  const transport = new (class extends Transport {
     override log(info: Record<string, unknown>, next: () => void) {
       logs.push(info);
       next();
