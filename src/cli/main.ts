@@ -1,16 +1,29 @@
 import { AalsError, ErrorCode, errorMessage } from '../errors.js';
 import { redactText } from '../observability/redact.js';
-import { auditCommand, auditHelp } from './commands/audit.js';
-import { doctorCommand, doctorHelp } from './commands/doctor.js';
-import { parseCommand, parseHelp } from './commands/parse.js';
 import { type CliIo, UsageError } from './io.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
+/** Commands load their modules on demand, so `aals parse` does not pay for the Slack SDK. */
 const COMMANDS: Record<string, { run: Command; help: string }> = {
-  parse: { run: parseCommand, help: parseHelp },
-  doctor: { run: doctorCommand, help: doctorHelp },
-  audit: { run: auditCommand, help: auditHelp },
+  parse: {
+    run: async (args, io) => (await import('./commands/parse.js')).parseCommand(args, io),
+    help: `aals parse < payload.json
+  Reads one JSON payload (a Slack message event, a chat.postMessage / incoming-webhook body, or an
+  Alertmanager webhook body) and prints {"alerts":[…]}.`,
+  },
+  doctor: {
+    run: async (args, io) => (await import('./commands/doctor.js')).doctorCommand(args, io),
+    help: `aals doctor [--json]
+  Validates the configuration and checks every enabled integration. Exit 0 when all is well,
+  1 when an integration is unreachable, 2 when the configuration is invalid.`,
+  },
+  audit: {
+    run: async (args, io) => (await import('./commands/audit.js')).auditCommand(args, io),
+    help: `aals audit verify | tail [-n N] [--json]
+  verify: exit 0 when the audit chain is intact, else 1 and the first broken record.
+  tail:   the newest audit records.`,
+  },
 };
 
 function usage(): string {

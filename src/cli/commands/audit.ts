@@ -4,10 +4,6 @@ import { AuditLog } from '../../store/audit-log.js';
 import { parseCommandArgs } from '../context.js';
 import { type CliIo, printJson, UsageError } from '../io.js';
 
-export const auditHelp = `aals audit verify | tail [-n N] [--json]
-  verify: exit 0 when the audit chain is intact, else 1 and the first broken record.
-  tail:   the newest audit records.`;
-
 export async function auditCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals, load } = parseCommandArgs(
     args,

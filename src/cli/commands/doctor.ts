@@ -7,10 +7,6 @@ import { slackAuthTest } from '../../slack/auth-test.js';
 import { parseCommandArgs } from '../context.js';
 import { type CliIo, printJson } from '../io.js';
 
-export const doctorHelp = `aals doctor [--json]
-  Validates the configuration and checks every enabled integration. Exit 0 when all is well,
-  1 when an integration is unreachable, 2 when the configuration is invalid.`;
-
 export async function doctorCommand(args: string[], io: CliIo): Promise<number> {
   const { values, load } = parseCommandArgs(args, { json: { type: 'boolean' } }, io);
   let loaded: ReturnType<typeof load>;

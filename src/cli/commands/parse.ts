@@ -3,13 +3,10 @@ import { parsePayload } from '../../readers/registry.js';
 import { parseCommandArgs } from '../context.js';
 import { type CliIo, printJson, readAll, UsageError } from '../io.js';
 
-export const parseHelp = `aals parse < payload.json
-  Reads one JSON payload (a Slack message event, a chat.postMessage / incoming-webhook body, or an
-  Alertmanager webhook body) and prints {"alerts":[…]}.`;
-
 export async function parseCommand(args: string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {}, io);
+  const { positionals, load } = parseCommandArgs(args, {}, io);
   if (positionals.length > 0) throw new UsageError('parse reads its payload from stdin and takes no arguments');
+  load();
   const input = await readAll(io.stdin);
   if (!input.trim()) throw new UsageError('no input: pipe one JSON payload into stdin');
   let payload: unknown;
