@@ -53,12 +53,21 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const metrics = new Metrics();
   const sandbox =
     mode === 'sandbox'
-      ? new SlackEmulator({ pathPrefix: SANDBOX_PREFIX, channels: sandboxChannels(config), ...options.sandbox })
+      ? new SlackEmulator({
+          pathPrefix: SANDBOX_PREFIX,
+          channels: sandboxChannels(config),
+          ...options.sandbox,
+        })
       : undefined;
 
   const slackCredentials = () =>
     sandbox
-      ? { botToken: sandbox.app.botToken, appToken: sandbox.app.appToken, apiUrl: sandbox.apiUrl, mode: 'socket' as const }
+      ? {
+          botToken: sandbox.app.botToken,
+          appToken: sandbox.app.appToken,
+          apiUrl: sandbox.apiUrl,
+          mode: 'socket' as const,
+        }
       : {
           botToken: config.slack.botToken as string,
           appToken: config.slack.appToken,
@@ -96,7 +105,12 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     inbox,
     logger,
     metrics,
-    health: () => ({ ok: Boolean(slack), mode, slack: slack ? 'connected' : 'starting', backlog: inbox.backlog }),
+    health: () => ({
+      ok: Boolean(slack),
+      mode,
+      slack: slack ? 'connected' : 'starting',
+      backlog: inbox.backlog,
+    }),
     slackRequestListener: () => slack?.requestListener,
     mounted: sandbox ? [sandbox] : [],
   });
@@ -120,7 +134,10 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       commandContext: () => ({
         mode,
         modules: Object.fromEntries(
-          (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [m, isModuleEnabled(config, m)]),
+          (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [
+            m,
+            isModuleEnabled(config, m),
+          ]),
         ),
       }),
       ...(options.now ? { now: options.now } : {}),
@@ -173,6 +190,8 @@ function requireSlackCredentials(config: AalsConfig, mode: SlackMode): void {
 
 /** The sandbox workspace gets the configured alert channels, plus #general. */
 function sandboxChannels(config: AalsConfig): string[] {
-  const names = config.slack.alertChannels.filter((c) => !/^[CGD][A-Z0-9]{6,}$/.test(c)).map((c) => c.replace(/^#/, ''));
+  const names = config.slack.alertChannels
+    .filter((c) => !/^[CGD][A-Z0-9]{6,}$/.test(c))
+    .map((c) => c.replace(/^#/, ''));
   return [...new Set([...(names.length ? names : ['alerts']), 'alerts-prod', 'general'])];
 }

@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logging);
   const aals = await startAals({ config, logger });
   logger.info('configuration', { path: path ?? 'built-in defaults', environment: config.environment });
-  if (aals.sandbox) printSandboxHelp(aals.url, aals.sandbox.incomingWebhookUrl(config.slack.alertChannels[0] ?? 'alerts'));
+  if (aals.sandbox)
+    printSandboxHelp(aals.url, aals.sandbox.incomingWebhookUrl(config.slack.alertChannels[0] ?? 'alerts'));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,6 +1,6 @@
-import type { Store } from '../store/store.js';
 import type { SlackText } from '../slack/views/alert-summary.js';
 import { escapeMrkdwn } from '../slack/views/text.js';
+import type { Store } from '../store/store.js';
 import { quickDiagnosis } from './diagnose.js';
 
 /** `/aals <subcommand>`: the answers, independent of how Slack delivers them. */
@@ -56,9 +56,11 @@ function status(ctx: CommandContext): CommandReply {
   const lines = [
     `*AALS status* (${ctx.mode} mode)`,
     `Open alert threads: *${store.threads.openCount()}* · alerts stored: *${store.alerts.count()}* · payloads received: *${received}*`,
-    `Processing: ${Object.entries(counts)
-      .map(([s, n]) => `${s} ${n}`)
-      .join(', ') || 'nothing yet'}`,
+    `Processing: ${
+      Object.entries(counts)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ') || 'nothing yet'
+    }`,
     `Integrations: ${modules}`,
     'LLM spend today: $0.00 (no LLM configured: rule-based diagnosis)',
   ];

@@ -1,12 +1,12 @@
-import type { Alert } from '../domain/alert.js';
 import { hintsFor } from '../diagnosis/hints.js';
+import type { Alert } from '../domain/alert.js';
 import { parseSlackMessage } from '../readers/registry.js';
-import type { StoredAlert } from '../store/alerts.js';
-import type { Store } from '../store/store.js';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits.js';
 import type { SlackText } from '../slack/views/alert-summary.js';
 import { whereOf } from '../slack/views/alert-summary.js';
 import { code, escapeMrkdwn, truncate } from '../slack/views/text.js';
+import type { StoredAlert } from '../store/alerts.js';
+import type { Store } from '../store/store.js';
 import { formatDuration } from '../util/time.js';
 
 /**
@@ -52,24 +52,31 @@ export function relatedAlerts(store: Store, terms: string[], limit = 5): StoredA
 export function quickDiagnosis(text: string, store: Store, now: Date): SlackText {
   const parsed = parseSlackMessage({ text }, { receivedAt: now }).alerts[0];
   const related = relatedAlerts(store, questionTerms(text));
-  const subject: Pick<Alert, 'alertname' | 'annotations'> = parsed ?? related[0] ?? { alertname: text, annotations: {} };
+  const subject: Pick<Alert, 'alertname' | 'annotations'> = parsed ??
+    related[0] ?? { alertname: text, annotations: {} };
   const hints = hintsFor(subject);
   const lines: string[] = [];
   if (parsed) {
     const where = whereOf(parsed.labels);
-    lines.push(`*Alert:* ${escapeMrkdwn(parsed.alertname)} (${parsed.status}, severity ${parsed.severity})${where ? ` at ${where}` : ''}`);
+    lines.push(
+      `*Alert:* ${escapeMrkdwn(parsed.alertname)} (${parsed.status}, severity ${parsed.severity})${where ? ` at ${where}` : ''}`,
+    );
   }
   if (related.length > 0) {
     lines.push('*Recent related alerts:*');
     for (const alert of related) {
       const age = formatDuration(now.getTime() - Date.parse(alert.receivedAt));
-      lines.push(`• ${escapeMrkdwn(alert.alertname)} — ${alert.status}, ${alert.severity}, ${age} ago${whereOf(alert.labels) ? ` (${whereOf(alert.labels)})` : ''}`);
+      lines.push(
+        `• ${escapeMrkdwn(alert.alertname)} — ${alert.status}, ${alert.severity}, ${age} ago${whereOf(alert.labels) ? ` (${whereOf(alert.labels)})` : ''}`,
+      );
     }
   } else {
     lines.push('_No recent alerts match this._');
   }
   if (hints.length === 0) {
-    lines.push('No rule matches this yet. Check what changed recently (deploys, config, traffic) and the service logs.');
+    lines.push(
+      'No rule matches this yet. Check what changed recently (deploys, config, traffic) and the service logs.',
+    );
   }
   for (const hint of hints.slice(0, 2)) {
     lines.push(`*Looks like ${hint.topic}.* Likely causes: ${hint.likelyCauses.join('; ')}.`);
@@ -83,7 +90,12 @@ export function quickDiagnosis(text: string, store: Store, now: Date): SlackText
       { type: 'section', text: { type: 'mrkdwn', text: body } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: 'Rule-based diagnosis (no LLM). Commands are suggestions; AALS has not run them.' }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Rule-based diagnosis (no LLM). Commands are suggestions; AALS has not run them.',
+          },
+        ],
       },
     ],
   };

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type LoadedConfig, loadConfig, withDotEnv } from '../config/load.js';
 import { type CliIo, UsageError } from './io.js';
 

@@ -63,10 +63,18 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
 function isInputError(error: AalsError): boolean {
   return (
-    error.code === ErrorCode.BadInput || error.code === ErrorCode.ConfigInvalid || error.code === ErrorCode.ConfigNotFound
+    error.code === ErrorCode.BadInput ||
+    error.code === ErrorCode.ConfigInvalid ||
+    error.code === ErrorCode.ConfigNotFound
   );
 }
 
 function processIo(): CliIo {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  };
 }

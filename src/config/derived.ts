@@ -13,7 +13,12 @@ export function slackMode(config: AalsConfig): SlackMode {
 
 /** A module is on when switched on, or, when its switch is unset, when its endpoint is configured. */
 export function isModuleEnabled(config: AalsConfig, name: ModuleName): boolean {
-  const module = config.modules[name] as { enabled?: boolean; url?: string; token?: string; anthropicApiKey?: string };
+  const module = config.modules[name] as {
+    enabled?: boolean;
+    url?: string;
+    token?: string;
+    anthropicApiKey?: string;
+  };
   if (module.enabled !== undefined) return module.enabled;
   switch (name) {
     case 'alertmanager':
@@ -51,7 +56,8 @@ export function environmentOf(
   }
   const mapping = config.slack.channelEnvironments;
   const byChannel =
-    (channel?.id && mapping[channel.id]) || (channel?.name && (mapping[`#${channel.name}`] ?? mapping[channel.name]));
+    (channel?.id && mapping[channel.id]) ||
+    (channel?.name && (mapping[`#${channel.name}`] ?? mapping[channel.name]));
   return byChannel || config.environment;
 }
 

@@ -66,11 +66,17 @@ function readYaml(path: string, env: Env): Record<string, unknown> {
   const document = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true });
   if (document.errors.length > 0) {
     const first = document.errors[0];
-    throw new AalsError(ErrorCode.ConfigInvalid, `${path} is not valid YAML: ${first?.message ?? 'parse error'}`);
+    throw new AalsError(
+      ErrorCode.ConfigInvalid,
+      `${path} is not valid YAML: ${first?.message ?? 'parse error'}`,
+    );
   }
   const value = interpolate(document.toJS() ?? {}, env);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AalsError(ErrorCode.ConfigInvalid, `${path} must hold a YAML mapping (key: value) at the top level`);
+    throw new AalsError(
+      ErrorCode.ConfigInvalid,
+      `${path} must hold a YAML mapping (key: value) at the top level`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -82,10 +88,14 @@ function readYaml(path: string, env: Env): Record<string, unknown> {
 export function interpolate(value: unknown, env: Env): unknown {
   if (typeof value === 'string') {
     const pattern = /\$\{([A-Z0-9_]+)(?::-([^}]*))?\}/gi;
-    const result = value.replace(pattern, (_, name: string, fallback?: string) => env[name] || fallback || '');
+    const result = value.replace(
+      pattern,
+      (_, name: string, fallback?: string) => env[name] || fallback || '',
+    );
     return result === '' && value !== '' ? undefined : result;
   }
-  if (Array.isArray(value)) return value.map((item) => interpolate(item, env)).filter((item) => item !== undefined);
+  if (Array.isArray(value))
+    return value.map((item) => interpolate(item, env)).filter((item) => item !== undefined);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
@@ -142,7 +152,8 @@ function applyEnvironment(fromFile: Record<string, unknown>, env: Env): Record<s
 
 function ensureObject(parent: Record<string, unknown>, key: string): Record<string, unknown> {
   const current = parent[key];
-  if (current && typeof current === 'object' && !Array.isArray(current)) return current as Record<string, unknown>;
+  if (current && typeof current === 'object' && !Array.isArray(current))
+    return current as Record<string, unknown>;
   const created: Record<string, unknown> = {};
   parent[key] = created;
   return created;
@@ -184,10 +195,15 @@ function knownKeys(path: PropertyKey[]): string[] {
 
 /** Unwraps defaults/optionals/refinements to reach an object schema's shape. */
 function shapeOf(schema: unknown): Record<string, unknown> | undefined {
-  let current = schema as { shape?: Record<string, unknown>; unwrap?: () => unknown; def?: { innerType?: unknown } };
+  let current = schema as {
+    shape?: Record<string, unknown>;
+    unwrap?: () => unknown;
+    def?: { innerType?: unknown };
+  };
   for (let i = 0; i < 5 && current; i++) {
     if (current.shape) return current.shape;
-    const inner = current.def?.innerType ?? (typeof current.unwrap === 'function' ? current.unwrap() : undefined);
+    const inner =
+      current.def?.innerType ?? (typeof current.unwrap === 'function' ? current.unwrap() : undefined);
     current = inner as typeof current;
   }
   return undefined;

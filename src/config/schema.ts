@@ -67,7 +67,9 @@ export const ConfigSchema = z
           .strictObject({
             enabled: z.boolean().default(true),
             bearerToken: z.string().min(1).optional(),
-            basicAuth: z.strictObject({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+            basicAuth: z
+              .strictObject({ username: z.string().min(1), password: z.string().min(1) })
+              .optional(),
           })
           .prefault({}),
       })
@@ -91,10 +93,18 @@ export const ConfigSchema = z
           })
           .prefault({}),
         prometheus: z
-          .strictObject({ enabled: ModuleSwitch, url: url.optional(), timeoutMs: z.number().int().min(100).default(5000) })
+          .strictObject({
+            enabled: ModuleSwitch,
+            url: url.optional(),
+            timeoutMs: z.number().int().min(100).default(5000),
+          })
           .prefault({}),
         github: z
-          .strictObject({ enabled: ModuleSwitch, token: z.string().min(1).optional(), apiUrl: url.optional() })
+          .strictObject({
+            enabled: ModuleSwitch,
+            token: z.string().min(1).optional(),
+            apiUrl: url.optional(),
+          })
           .prefault({}),
         llm: z
           .strictObject({
@@ -112,7 +122,11 @@ export const ConfigSchema = z
         recurring: z
           .strictObject({
             count: z.number().int().min(2).default(3),
-            windowMinutes: z.number().int().min(1).default(24 * 60),
+            windowMinutes: z
+              .number()
+              .int()
+              .min(1)
+              .default(24 * 60),
           })
           .prefault({}),
         /** Flapping: at least `transitions` firing↔resolved changes within `windowMinutes`. */

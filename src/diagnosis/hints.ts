@@ -19,16 +19,32 @@ const RULES: Rule[] = [
   {
     topic: 'disk space',
     match: /disk|filesystem|space|inode|volume.*full|ディスク/i,
-    likelyCauses: ['log or data growth', 'large temporary files', 'deleted files still held open by a process'],
-    checks: ['which mount is full and how fast it grows', 'largest directories', 'files deleted but still open'],
+    likelyCauses: [
+      'log or data growth',
+      'large temporary files',
+      'deleted files still held open by a process',
+    ],
+    checks: [
+      'which mount is full and how fast it grows',
+      'largest directories',
+      'files deleted but still open',
+    ],
     commands: ['df -h', 'df -i', 'du -xh --max-depth=2 /var | sort -h | tail -20', 'lsof +L1 | head -20'],
   },
   {
     topic: 'memory pressure',
     match: /memory|oom|swap|heap|メモリ/i,
     likelyCauses: ['a memory leak after a deploy', 'a traffic spike', 'too small limits'],
-    checks: ['top memory consumers', 'recent OOM kills', 'whether usage grows steadily (leak) or jumped (spike)'],
-    commands: ['free -m', 'ps aux --sort=-%mem | head -15', "journalctl -k --since '-1h' | grep -i -E 'oom|killed process'"],
+    checks: [
+      'top memory consumers',
+      'recent OOM kills',
+      'whether usage grows steadily (leak) or jumped (spike)',
+    ],
+    commands: [
+      'free -m',
+      'ps aux --sort=-%mem | head -15',
+      "journalctl -k --since '-1h' | grep -i -E 'oom|killed process'",
+    ],
   },
   {
     topic: 'CPU saturation',
@@ -41,7 +57,11 @@ const RULES: Rule[] = [
     topic: 'errors',
     match: /5\d\d|error.?rate|errors?|exception|fail/i,
     likelyCauses: ['a bad deploy', 'a failing dependency (database, upstream API)', 'resource exhaustion'],
-    checks: ['when the errors started versus the last deploy', 'which endpoints and which upstreams fail', 'application logs'],
+    checks: [
+      'when the errors started versus the last deploy',
+      'which endpoints and which upstreams fail',
+      'application logs',
+    ],
     commands: ["journalctl --since '-30m' -p err | tail -50"],
   },
   {
@@ -54,7 +74,11 @@ const RULES: Rule[] = [
   {
     topic: 'instance or service down',
     match: /down|unreachable|unavailable|absent|target.?missing|no.?data|heartbeat|watchdog|停止/i,
-    likelyCauses: ['the process crashed or was stopped', 'the host is down or partitioned', 'the scrape target moved'],
+    likelyCauses: [
+      'the process crashed or was stopped',
+      'the host is down or partitioned',
+      'the scrape target moved',
+    ],
     checks: ['whether the host answers', 'the service state and its last logs', 'recent restarts'],
     commands: ['uptime', 'systemctl --failed', "journalctl --since '-30m' | tail -50"],
   },
@@ -68,9 +92,16 @@ const RULES: Rule[] = [
   {
     topic: 'restarts',
     match: /crashloop|restart|backoff|killed/i,
-    likelyCauses: ['the application exits on start (config, dependency)', 'OOM kills', 'failing liveness probes'],
+    likelyCauses: [
+      'the application exits on start (config, dependency)',
+      'OOM kills',
+      'failing liveness probes',
+    ],
     checks: ['the previous container logs', 'exit codes and reasons'],
-    commands: ['kubectl get pods -A --field-selector=status.phase!=Running', 'kubectl get events -A --sort-by=.lastTimestamp'],
+    commands: [
+      'kubectl get pods -A --field-selector=status.phase!=Running',
+      'kubectl get events -A --sort-by=.lastTimestamp',
+    ],
   },
   {
     topic: 'certificate',
@@ -83,6 +114,8 @@ const RULES: Rule[] = [
 
 /** Hints whose topic matches the alert's name, summary or description; most specific first. */
 export function hintsFor(alert: Pick<Alert, 'alertname' | 'annotations'>): Hint[] {
-  const text = [alert.alertname, alert.annotations.summary, alert.annotations.description].filter(Boolean).join(' ');
+  const text = [alert.alertname, alert.annotations.summary, alert.annotations.description]
+    .filter(Boolean)
+    .join(' ');
   return RULES.filter((rule) => rule.match.test(text)).map(({ match: _match, ...hint }) => hint);
 }

@@ -44,5 +44,8 @@ export function severityRank(severity: Severity): number {
 }
 
 export function mostSevere(severities: Severity[]): Severity {
-  return severities.reduce<Severity>((worst, s) => (severityRank(s) < severityRank(worst) ? s : worst), 'unknown');
+  return severities.reduce<Severity>(
+    (worst, s) => (severityRank(s) < severityRank(worst) ? s : worst),
+    'unknown',
+  );
 }

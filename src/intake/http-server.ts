@@ -62,13 +62,25 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: IntakeDeps
   sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
 }
 
-async function alertmanagerWebhook(req: IncomingMessage, res: ServerResponse, deps: IntakeDeps): Promise<void> {
+async function alertmanagerWebhook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: IntakeDeps,
+): Promise<void> {
   const settings = deps.config.intake.alertmanager;
-  if (!settings.enabled) return sendJson(res, 404, { error: 'the Alertmanager webhook is disabled (intake.alertmanager.enabled)' });
+  if (!settings.enabled)
+    return sendJson(res, 404, {
+      error: 'the Alertmanager webhook is disabled (intake.alertmanager.enabled)',
+    });
   const denied = checkAuth(req, settings);
   if (denied) {
     deps.logger.warn('webhook request rejected', { reason: denied, remote: req.socket.remoteAddress });
-    return sendJson(res, 401, { error: denied }, { 'www-authenticate': settings.bearerToken ? 'Bearer' : 'Basic' });
+    return sendJson(
+      res,
+      401,
+      { error: denied },
+      { 'www-authenticate': settings.bearerToken ? 'Bearer' : 'Basic' },
+    );
   }
   let body: string;
   try {
@@ -82,7 +94,10 @@ async function alertmanagerWebhook(req: IncomingMessage, res: ServerResponse, de
       status: 'unparsed',
       error: `body larger than ${error.limit} bytes; first ${error.limit} bytes kept`,
     });
-    return sendJson(res, 413, { error: `body larger than ${error.limit} bytes (http.maxBodyBytes)`, id: kept?.id });
+    return sendJson(res, 413, {
+      error: `body larger than ${error.limit} bytes (http.maxBodyBytes)`,
+      id: kept?.id,
+    });
   }
   const invalid = jsonProblem(body);
   const stored = deps.inbox.accept({
@@ -125,7 +140,9 @@ function checkAuth(req: IncomingMessage, settings: AalsConfig['intake']['alertma
     const encoded = /^Basic\s+(.+)$/i.exec(header)?.[1];
     if (!encoded) return 'missing basic auth credentials';
     const expected = `${settings.basicAuth.username}:${settings.basicAuth.password}`;
-    return safeEqual(Buffer.from(encoded, 'base64').toString('utf8'), expected) ? null : 'invalid basic auth credentials';
+    return safeEqual(Buffer.from(encoded, 'base64').toString('utf8'), expected)
+      ? null
+      : 'invalid basic auth credentials';
   }
   return null;
 }

@@ -23,10 +23,17 @@ type Check = (config: AalsConfig, deps: HealthDeps) => Promise<HealthResult>;
 
 const timeout = (ms: number) => AbortSignal.timeout(ms);
 
-async function httpCheck(name: string, url: string, init: RequestInit, deps: HealthDeps, describe: (body: unknown) => string) {
+async function httpCheck(
+  name: string,
+  url: string,
+  init: RequestInit,
+  deps: HealthDeps,
+  describe: (body: unknown) => string,
+) {
   try {
     const response = await (deps.fetch ?? fetch)(url, { ...init, signal: timeout(5000) });
-    if (!response.ok) return { name, status: 'error' as const, detail: `${url} answered HTTP ${response.status}` };
+    if (!response.ok)
+      return { name, status: 'error' as const, detail: `${url} answered HTTP ${response.status}` };
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -53,27 +60,35 @@ const checks: Record<string, Check> = {
 
   async slack(config, deps) {
     const mode = slackMode(config);
-    if (mode === 'sandbox') return { name: 'slack', status: 'ok', detail: 'sandbox mode (no Slack tokens): local emulator' };
-    const missing =
-      !config.slack.botToken
-        ? 'SLACK_BOT_TOKEN'
-        : mode === 'socket' && !config.slack.appToken
-          ? 'SLACK_APP_TOKEN'
-          : mode === 'http' && !config.slack.signingSecret
-            ? 'SLACK_SIGNING_SECRET'
-            : null;
+    if (mode === 'sandbox')
+      return { name: 'slack', status: 'ok', detail: 'sandbox mode (no Slack tokens): local emulator' };
+    const missing = !config.slack.botToken
+      ? 'SLACK_BOT_TOKEN'
+      : mode === 'socket' && !config.slack.appToken
+        ? 'SLACK_APP_TOKEN'
+        : mode === 'http' && !config.slack.signingSecret
+          ? 'SLACK_SIGNING_SECRET'
+          : null;
     if (missing) return { name: 'slack', status: 'error', detail: `${mode} mode needs ${missing}` };
     try {
       return { name: 'slack', status: 'ok', detail: `${mode} mode, ${await deps.slackAuthTest(config)}` };
     } catch (error) {
-      return { name: 'slack', status: 'error', detail: `${mode} mode, auth.test failed: ${errorMessage(error)}` };
+      return {
+        name: 'slack',
+        status: 'error',
+        detail: `${mode} mode, auth.test failed: ${errorMessage(error)}`,
+      };
     }
   },
 
   async alertmanager(config) {
     const { url, timeoutMs } = config.modules.alertmanager;
     if (!isModuleEnabled(config, 'alertmanager') || !url) {
-      return { name: 'alertmanager', status: 'disabled', detail: 'set ALERTMANAGER_URL to resolve default Slack notifications' };
+      return {
+        name: 'alertmanager',
+        status: 'disabled',
+        detail: 'set ALERTMANAGER_URL to resolve default Slack notifications',
+      };
     }
     try {
       const { version } = await new AlertmanagerClient({ url, timeoutMs }).status();
@@ -100,10 +115,17 @@ const checks: Record<string, Check> = {
       return { name: 'github', status: 'disabled', detail: 'set GITHUB_TOKEN to search GitHub issues' };
     }
     const base = (apiUrl ?? 'https://api.github.com').replace(/\/$/, '');
-    return httpCheck('github', `${base}/rate_limit`, { headers: { authorization: `Bearer ${token}` } }, deps, (body) => {
-      const core = (body as { resources?: { core?: { remaining?: number; limit?: number } } }).resources?.core;
-      return `${base} (rate limit ${core?.remaining ?? '?'}/${core?.limit ?? '?'})`;
-    });
+    return httpCheck(
+      'github',
+      `${base}/rate_limit`,
+      { headers: { authorization: `Bearer ${token}` } },
+      deps,
+      (body) => {
+        const core = (body as { resources?: { core?: { remaining?: number; limit?: number } } }).resources
+          ?.core;
+        return `${base} (rate limit ${core?.remaining ?? '?'}/${core?.limit ?? '?'})`;
+      },
+    );
   },
 
   async llm(config, deps) {

@@ -36,7 +36,10 @@ const SECRET_KEY_NAMES =
 export function redactText(text: string): string {
   let result = text;
   for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED);
-  result = result.replace(URL_CREDENTIALS, (_, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+  result = result.replace(
+    URL_CREDENTIALS,
+    (_, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`,
+  );
   result = result.replace(KEY_VALUE_PATTERN, (_, key: string) => `${key}${REDACTED}`);
   return result;
 }
@@ -49,11 +52,16 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redact(item, seen)) as T;
   if (value instanceof Error) {
-    return { name: value.name, message: redactText(value.message), stack: value.stack && redactText(value.stack) } as T;
+    return {
+      name: value.name,
+      message: redactText(value.message),
+      stack: value.stack && redactText(value.stack),
+    } as T;
   }
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    result[key] = SECRET_KEY_NAMES.test(key) && item !== undefined && item !== null ? REDACTED : redact(item, seen);
+    result[key] =
+      SECRET_KEY_NAMES.test(key) && item !== undefined && item !== null ? REDACTED : redact(item, seen);
   }
   return result as T;
 }

@@ -13,7 +13,11 @@ export interface ChatPost {
 
 export interface ChatPort {
   post(message: ChatPost): Promise<{ channel: string; ts: string }>;
-  update(channel: string, ts: string, message: { text: string; blocks?: Array<Record<string, unknown>> }): Promise<void>;
+  update(
+    channel: string,
+    ts: string,
+    message: { text: string; blocks?: Array<Record<string, unknown>> },
+  ): Promise<void>;
   /** The ts of a message carrying `marker` in the thread (or the channel's recent history), if any. */
   findPosted(channel: string, threadTs: string | undefined, marker: string): Promise<string | null>;
 }

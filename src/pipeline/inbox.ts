@@ -85,7 +85,12 @@ export class Inbox {
     } catch (error) {
       const delay = this.retryDelaysMs[attempt];
       if (isTransient(error) && delay !== undefined && !this.stopped) {
-        this.logger.warn('event processing will be retried', { rawEventId: event.id, attempt, delay, error: errorMessage(error) });
+        this.logger.warn('event processing will be retried', {
+          rawEventId: event.id,
+          attempt,
+          delay,
+          error: errorMessage(error),
+        });
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           this.schedule(event, attempt + 1);
@@ -93,12 +98,15 @@ export class Inbox {
         this.timers.add(timer);
       } else {
         this.logger.error('event processing failed', { rawEventId: event.id, error: errorMessage(error) });
-        if (!isTransient(error)) this.store.rawEvents.setStatus(event.id, 'failed', { error: errorMessage(error) });
+        if (!isTransient(error))
+          this.store.rawEvents.setStatus(event.id, 'failed', { error: errorMessage(error) });
       }
     } finally {
       this.inFlight--;
       this.metrics.inboxBacklog.set(this.inFlight);
-      if (this.inFlight === 0 && this.timers.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      if (this.inFlight === 0 && this.timers.size === 0) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      }
     }
   }
 }

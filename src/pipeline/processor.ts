@@ -36,7 +36,8 @@ export interface ProcessorDeps {
 }
 
 /** Errors that retrying cannot fix: the event is marked failed instead of retried. */
-const PERMANENT_SLACK_ERRORS = /channel_not_found|not_in_channel|invalid_blocks|msg_too_long|is_archived|invalid_auth|account_inactive|missing_scope/;
+const PERMANENT_SLACK_ERRORS =
+  /channel_not_found|not_in_channel|invalid_blocks|msg_too_long|is_archived|invalid_auth|account_inactive|missing_scope/;
 
 export const MAX_ATTEMPTS = 5;
 
@@ -55,7 +56,11 @@ export class Processor {
     let event = store.rawEvents.get(id);
     if (!event || !['pending', 'processing', 'replying'].includes(event.status)) return;
     if (event.attempts >= MAX_ATTEMPTS) {
-      this.finish(event, 'failed', `gave up after ${event.attempts} attempts: ${event.error ?? 'unknown error'}`);
+      this.finish(
+        event,
+        'failed',
+        `gave up after ${event.attempts} attempts: ${event.error ?? 'unknown error'}`,
+      );
       return;
     }
     const resuming = event.status === 'replying' || event.attempts > 0;
@@ -93,7 +98,8 @@ export class Processor {
     const origin = this.originOf(event);
     const patterns = this.deps.config.patterns;
     const lookback = new Date(
-      receivedAt.getTime() - Math.max(patterns.recurring.windowMinutes, patterns.flapping.windowMinutes) * 60_000,
+      receivedAt.getTime() -
+        Math.max(patterns.recurring.windowMinutes, patterns.flapping.windowMinutes) * 60_000,
     );
     store.transaction(() => {
       const items: PlanItem[] = alerts.map((alert) => {
@@ -125,7 +131,10 @@ export class Processor {
         actor: 'aals',
         action: 'alerts.read',
         subject: `raw_event:${event.id}`,
-        details: { parser, alerts: items.map((i) => ({ fingerprint: i.alert.fingerprint, status: i.alert.status })) },
+        details: {
+          parser,
+          alerts: items.map((i) => ({ fingerprint: i.alert.fingerprint, status: i.alert.status })),
+        },
       });
     });
     logger.info('alerts read', { rawEventId: event.id, parser, alerts: alerts.length });
@@ -169,7 +178,8 @@ export class Processor {
     for (const post of plan) {
       const marker = `aals:${event.id}:${post.part}`;
       let ts = store.replies.posted(event.id, post.part)?.ts ?? null;
-      if (!ts && resuming) ts = await this.safely(() => chat.findPosted(post.channel, post.threadTs, marker), event);
+      if (!ts && resuming)
+        ts = await this.safely(() => chat.findPosted(post.channel, post.threadTs, marker), event);
       if (!ts) {
         const result = await this.safely(
           () =>
@@ -204,7 +214,10 @@ export class Processor {
       return await call();
     } catch (error) {
       const message = errorMessage(error);
-      this.deps.metrics.slackApiErrors.inc({ method: 'chat', error: /(\w+)$/.exec(message)?.[1] ?? 'unknown' });
+      this.deps.metrics.slackApiErrors.inc({
+        method: 'chat',
+        error: /(\w+)$/.exec(message)?.[1] ?? 'unknown',
+      });
       if (PERMANENT_SLACK_ERRORS.test(message)) {
         this.finish(event, 'failed', message);
         return null;
@@ -214,15 +227,30 @@ export class Processor {
     }
   }
 
-  private finish(event: RawEvent, status: 'done' | 'ignored' | 'unparsed' | 'failed', error: string | null, replyTs?: string | null) {
+  private finish(
+    event: RawEvent,
+    status: 'done' | 'ignored' | 'unparsed' | 'failed',
+    error: string | null,
+    replyTs?: string | null,
+  ) {
     const { store, metrics, logger } = this.deps;
     store.rawEvents.setStatus(event.id, status, { error, replyTs: replyTs ?? null });
     metrics.eventsProcessed.inc({ status });
     if (status === 'failed' || status === 'unparsed') {
       logger.warn(`event ${status}`, { rawEventId: event.id, kind: event.kind, error });
-      store.audit.append({ actor: 'aals', action: `event.${status}`, subject: `raw_event:${event.id}`, details: { error } });
+      store.audit.append({
+        actor: 'aals',
+        action: `event.${status}`,
+        subject: `raw_event:${event.id}`,
+        details: { error },
+      });
     } else if (status === 'done') {
-      store.audit.append({ actor: 'aals', action: 'reply.posted', subject: `raw_event:${event.id}`, details: { ts: replyTs } });
+      store.audit.append({
+        actor: 'aals',
+        action: 'reply.posted',
+        subject: `raw_event:${event.id}`,
+        details: { ts: replyTs },
+      });
     }
   }
 
@@ -241,5 +269,8 @@ export class Processor {
 }
 
 export function isTransient(error: unknown): boolean {
-  return error instanceof TransientError || (error instanceof AalsError && error.code === 'AALS_INTEGRATION_UNAVAILABLE');
+  return (
+    error instanceof TransientError ||
+    (error instanceof AalsError && error.code === 'AALS_INTEGRATION_UNAVAILABLE')
+  );
 }

@@ -1,5 +1,10 @@
+import {
+  type AnalyzedAlert,
+  alertSummary,
+  resolvedNotice,
+  type SummaryOptions,
+} from '../slack/views/alert-summary.js';
 import type { AlertThread } from '../store/threads.js';
-import { type AnalyzedAlert, alertSummary, resolvedNotice, type SummaryOptions } from '../slack/views/alert-summary.js';
 
 /**
  * Decides, from stored facts only, which messages answer one received notification. Pure: the same
@@ -38,7 +43,8 @@ export function planReplies(origin: Origin, items: PlanItem[], options: SummaryO
 
   if (origin.kind === 'slack') {
     const here = [...firing, ...resolvedHere];
-    if (here.length > 0) add({ channel: origin.channel, threadTs: origin.messageTs, ...alertSummary(here, options) });
+    if (here.length > 0)
+      add({ channel: origin.channel, threadTs: origin.messageTs, ...alertSummary(here, options) });
   } else {
     const repeats = firing.filter((i) => i.thread?.status === 'firing');
     const fresh = firing.filter((i) => !repeats.includes(i));

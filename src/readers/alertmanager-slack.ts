@@ -128,7 +128,6 @@ function parseAttachment(attachment: SlackAttachment, context: ParseContext): Al
 
   const alertname = title.groupValues[0] ?? 'UnnamedAlert';
   const labels = fieldLabels(attachment);
-  const values = [...title.groupValues, ...title.commonValues].join(' ');
   const draft: AlertDraft = {
     ...common,
     alertname,

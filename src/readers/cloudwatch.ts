@@ -56,7 +56,10 @@ function alarmJson(text: string): AlarmFacts | null {
   if (typeof value.AlarmName === 'string' && typeof value.NewStateValue === 'string') {
     const trigger = (value.Trigger ?? {}) as Record<string, unknown>;
     const dimensions = Object.fromEntries(
-      ((trigger.Dimensions as Array<{ name: string; value: string }> | undefined) ?? []).map((d) => [d.name, d.value]),
+      ((trigger.Dimensions as Array<{ name: string; value: string }> | undefined) ?? []).map((d) => [
+        d.name,
+        d.value,
+      ]),
     );
     const arn = typeof value.AlarmArn === 'string' ? value.AlarmArn.split(':') : [];
     return {
@@ -87,12 +90,18 @@ function alarmJson(text: string): AlarmFacts | null {
 }
 
 function chatbotTitle(message: SlackMessage, text: string): AlarmFacts | null {
-  const title = /CloudWatch Alarm\s*\|\s*([^|\n]+?)\s*\|\s*([a-z]{2}(?:-[a-z]+)+-\d)\s*(?:\|\s*Account:\s*(\d+))?/i.exec(text);
+  const title =
+    /CloudWatch Alarm\s*\|\s*([^|\n]+?)\s*\|\s*([a-z]{2}(?:-[a-z]+)+-\d)\s*(?:\|\s*Account:\s*(\d+))?/i.exec(
+      text,
+    );
   if (!title) return null;
   const color = (message.attachments?.[0]?.color ?? '').replace('#', '').toLowerCase();
-  const explicit = /changed state to (ALARM|OK|INSUFFICIENT_DATA)/i.exec(text)?.[1] ?? /State:\s*(\w+)/.exec(text)?.[1];
+  const explicit =
+    /changed state to (ALARM|OK|INSUFFICIENT_DATA)/i.exec(text)?.[1] ?? /State:\s*(\w+)/.exec(text)?.[1];
   const state = (explicit?.toUpperCase() ??
-    (/^(good|2eb886|36a64f)$/.test(color) || /\bOK\b/.test(text.split('\n')[0] ?? '') ? 'OK' : 'ALARM')) as AlarmState;
+    (/^(good|2eb886|36a64f)$/.test(color) || /\bOK\b/.test(text.split('\n')[0] ?? '')
+      ? 'OK'
+      : 'ALARM')) as AlarmState;
   const reason = /(Threshold Crossed:[^\n]+)/.exec(text)?.[1];
   const description = message.attachments?.[0]?.text?.split('\n')[0];
   return {
@@ -108,7 +117,10 @@ function chatbotTitle(message: SlackMessage, text: string): AlarmFacts | null {
 function lambdaFields(message: SlackMessage): AlarmFacts | null {
   const fields = message.attachments?.flatMap((a) => a.fields ?? []) ?? [];
   const get = (title: string) =>
-    fields.find((f) => f.title?.toLowerCase() === title)?.value?.replace(/`/g, '').trim() ?? undefined;
+    fields
+      .find((f) => f.title?.toLowerCase() === title)
+      ?.value?.replace(/`/g, '')
+      .trim() ?? undefined;
   const name = get('alarm name');
   const state = get('current state')?.toUpperCase();
   if (!name || !state || !STATE_WORD.test(state)) return null;

@@ -7,7 +7,8 @@ import { normalizeSeverity } from './severity.js';
  * Datadog monitor notifications: "Triggered: [P2] High CPU on host:web-1" (Slack app) or
  * "[P2] [Triggered on {host:web-1}] High CPU" (event titles), with tags "host:web-1, env:prod".
  */
-const TRANSITIONS = 'Re-Triggered|Triggered|Renotify|Warn Recovered|No Data Recovered|Recovered|Re-Warn|Warn|Re-No Data|No Data';
+const TRANSITIONS =
+  'Re-Triggered|Triggered|Renotify|Warn Recovered|No Data Recovered|Recovered|Re-Warn|Warn|Re-No Data|No Data';
 const PREFIX_FORM = new RegExp(`^\\s*(${TRANSITIONS}):\\s*(.+)$`, 'i');
 const BRACKET_FORM = new RegExp(`\\[(${TRANSITIONS})(?: on \\{([^}]*)\\})?\\]`, 'i');
 
@@ -49,13 +50,18 @@ export const datadogParser: MessageParser = {
     title = title.replace(/\[P[1-5]\]/i, '').trim();
 
     const tagsField = attachment?.fields?.find((f) => /^tags$/i.test(f.title ?? ''))?.value ?? '';
-    const labels: Record<string, string> = { ...tagsToLabels(tagsField), ...tagsToLabels(bracket?.[2] ?? '') };
+    const labels: Record<string, string> = {
+      ...tagsToLabels(tagsField),
+      ...tagsToLabels(bracket?.[2] ?? ''),
+    };
     const monitorId = links.map((l) => /\/monitors[/#](\d+)/.exec(l)?.[1]).find(Boolean);
     if (monitorId) labels.monitor_id = monitorId;
     if (priority) labels.priority = priority.toUpperCase();
 
     const body = messageText(message);
-    const lastTriggered = /last triggered at (\w{3} \w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2} UTC)/.exec(body)?.[1];
+    const lastTriggered = /last triggered at (\w{3} \w{3} \d{1,2} \d{4} \d{2}:\d{2}:\d{2} UTC)/.exec(
+      body,
+    )?.[1];
     const severity = /^warn/i.test(transition) ? 'warning' : normalizeSeverity(priority ?? labels.severity);
     const group = bracket?.[2] ?? (labels.host ? `host:${labels.host}` : '');
     return [
@@ -67,7 +73,9 @@ export const datadogParser: MessageParser = {
           labels,
           annotations: {
             transition,
-            ...(attachment?.text ? { summary: (attachment.text.split('\n')[0] ?? '').replace(/\*/g, '') } : {}),
+            ...(attachment?.text
+              ? { summary: (attachment.text.split('\n')[0] ?? '').replace(/\*/g, '') }
+              : {}),
           },
           severity,
           startsAt: lastTriggered ? new Date(lastTriggered) : null,

@@ -49,7 +49,8 @@ export const pagerdutyParser: MessageParser = {
     if (number) labels.incident_number = number;
 
     const severity =
-      field(text, 'Severity') ?? (priority && /^P[1-5]$/i.test(priority) ? priority : urgency === 'High' ? 'error' : urgency);
+      field(text, 'Severity') ??
+      (priority && /^P[1-5]$/i.test(priority) ? priority : urgency === 'High' ? 'error' : urgency);
     return [
       buildAlert(
         {

@@ -40,7 +40,9 @@ export function buildAlert(draft: AlertDraft, context: ParseContext): Alert {
   const alertname = draft.alertname.trim() || 'UnnamedAlert';
   const labels: Record<string, string> = { ...(draft.labels ?? {}), alertname };
   const severity =
-    draft.severity && isSeverity(draft.severity) ? draft.severity : normalizeSeverity(draft.severity ?? labels.severity);
+    draft.severity && isSeverity(draft.severity)
+      ? draft.severity
+      : normalizeSeverity(draft.severity ?? labels.severity);
   const alert: Alert = {
     source: draft.source,
     status: draft.status,

@@ -29,7 +29,11 @@ export interface AlertPattern {
 }
 
 /** `history` is every earlier occurrence, oldest first; `current` is the one just received. */
-export function classifyPattern(history: Occurrence[], current: Occurrence, settings: PatternSettings): AlertPattern {
+export function classifyPattern(
+  history: Occurrence[],
+  current: Occurrence,
+  settings: PatternSettings,
+): AlertPattern {
   const all = [...history, current];
   const previous = history[history.length - 1];
   const duplicate = current.status === 'firing' && previous?.status === 'firing';
@@ -43,7 +47,8 @@ export function classifyPattern(history: Occurrence[], current: Occurrence, sett
     const before = all[i - 1];
     const startedFiring = occurrence.status === 'firing' && before?.status !== 'firing';
     if (startedFiring && occurrence.at.getTime() >= recurringFrom) firings++;
-    if (before && before.status !== occurrence.status && occurrence.at.getTime() >= flappingFrom) transitions++;
+    if (before && before.status !== occurrence.status && occurrence.at.getTime() >= flappingFrom)
+      transitions++;
   }
   return {
     duplicate,

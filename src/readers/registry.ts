@@ -40,13 +40,19 @@ export function parseSlackMessage(message: SlackMessage, context: ParseContext):
  */
 export function parsePayload(payload: unknown, context: ParseContext): ParseOutcome {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new AalsError(ErrorCode.BadInput, 'expected a JSON object: a Slack message or an Alertmanager webhook body');
+    throw new AalsError(
+      ErrorCode.BadInput,
+      'expected a JSON object: a Slack message or an Alertmanager webhook body',
+    );
   }
   if (looksLikeAlertmanagerWebhook(payload)) {
     return { alerts: parseAlertmanagerWebhook(payload, context), parser: 'alertmanager_webhook' };
   }
   const record = payload as Record<string, unknown>;
-  const inner = record.type === 'event_callback' && record.event && typeof record.event === 'object' ? record.event : record;
+  const inner =
+    record.type === 'event_callback' && record.event && typeof record.event === 'object'
+      ? record.event
+      : record;
   const message = unwrapEdit(inner as Record<string, unknown>);
   if (!isMessageShaped(message)) {
     throw new AalsError(

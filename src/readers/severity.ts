@@ -40,13 +40,17 @@ const WORDS: Record<string, Severity> = {
 /** Normalizes a severity value such as "CRITICAL", "P2" or "Sev 1"; unknown words give `unknown`. */
 export function normalizeSeverity(value: string | undefined | null): Severity {
   if (!value) return 'unknown';
-  const key = value.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
   return WORDS[key] ?? 'unknown';
 }
 
 /** The first severity word found in free text, e.g. "CRITICAL - host down" → critical. */
 export function severityInText(text: string): Severity {
-  const pattern = /\b(critical|crit|fatal|emergency|disaster|sev\s?[0-4]|p[1-5]|error|major|warning|warn|minor|info)\b/i;
+  const pattern =
+    /\b(critical|crit|fatal|emergency|disaster|sev\s?[0-4]|p[1-5]|error|major|warning|warn|minor|info)\b/i;
   const match = pattern.exec(text);
   return match ? normalizeSeverity(match[1]) : 'unknown';
 }

@@ -18,7 +18,8 @@ interface TextFacts {
   key?: string;
 }
 
-const FIRING_WORDS = 'FIRING|ALERT|ALARM|PROBLEM|CRITICAL|CRIT|WARNING|WARN|DOWN|ERROR|TRIGGERED|障害|異常|発生';
+const FIRING_WORDS =
+  'FIRING|ALERT|ALARM|PROBLEM|CRITICAL|CRIT|WARNING|WARN|DOWN|ERROR|TRIGGERED|障害|異常|発生';
 const RESOLVED_WORDS = 'RESOLVED|RECOVERY|RECOVERED|OK|UP|CLEARED|復旧|解消';
 const STATUS_PREFIX = new RegExp(
   `^\\W*?\\[?(${FIRING_WORDS}|${RESOLVED_WORDS})(?::\\d+)?\\]?(?:\\s*[:\\-–|]\\s*|\\s+)(.+)$`,
@@ -33,7 +34,9 @@ function isResolvedWord(word: string): boolean {
 
 /** "** PROBLEM Service Alert: web-3/HTTP is CRITICAL **" and "** RECOVERY Host Alert: web-3 is UP **" */
 function nagios(line: string): TextFacts | null {
-  const match = /^(?:\*\*\s*)?(\w+) (Host|Service) Alert: (.+?)(?:\/(.+?))? is (\w+)\s*(?:\*\*)?$/.exec(line.trim());
+  const match = /^(?:\*\*\s*)?(\w+) (Host|Service) Alert: (.+?)(?:\/(.+?))? is (\w+)\s*(?:\*\*)?$/.exec(
+    line.trim(),
+  );
   if (!match) return null;
   const [, type, kind, host, service, state] = match as unknown as string[];
   const resolved = /RECOVERY/i.test(type ?? '') || /^(OK|UP)$/i.test(state ?? '');
@@ -49,7 +52,8 @@ function nagios(line: string): TextFacts | null {
 
 /** Zabbix default templates: "Problem: <name>" / "Resolved in 30m: <name>" with "Host:" and "Severity:" lines. */
 function zabbix(text: string): TextFacts | null {
-  const subject = /^(?:Subject:\s*)?(Problem|Resolved(?: in [^:]+)?|Updated problem(?: in [^:]+)?):\s*(.+)$/m.exec(text);
+  const subject =
+    /^(?:Subject:\s*)?(Problem|Resolved(?: in [^:]+)?|Updated problem(?: in [^:]+)?):\s*(.+)$/m.exec(text);
   if (!subject) return null;
   const host = /^Host:\s*(\S+)/m.exec(text)?.[1];
   const severity = /^Severity:\s*(.+)$/m.exec(text)?.[1];
@@ -63,9 +67,10 @@ function zabbix(text: string): TextFacts | null {
 
 /** Icinga: "PROBLEM: Service HTTP transitioned from state OK to state CRITICAL on host web-3." */
 function icinga(line: string): TextFacts | null {
-  const match = /(\w+): (Service (.+?)|Host (.+?)) transitioned from state \w+ to state (\w+)(?: on host (\S+?))?\.?(?:\s|$)/.exec(
-    line,
-  );
+  const match =
+    /(\w+): (Service (.+?)|Host (.+?)) transitioned from state \w+ to state (\w+)(?: on host (\S+?))?\.?(?:\s|$)/.exec(
+      line,
+    );
   if (!match) return null;
   const state = match[5] as string;
   const resolved = /^(OK|UP)$/i.test(state);
@@ -85,7 +90,7 @@ function generic(line: string): TextFacts | null {
   let status: AlertStatus | null = null;
   if (EMOJI_FIRING.test(rest)) status = 'firing';
   if (EMOJI_RESOLVED.test(rest)) status = 'resolved';
-  rest = rest.replace(/^(:[a-z0-9_+-]+:\s*)+/i, '').replace(/^[\p{Extended_Pictographic}\uFE0F\s]+/u, '');
+  rest = rest.replace(/^(:[a-z0-9_+-]+:\s*)+/i, '').replace(/^(?:\p{Extended_Pictographic}|\uFE0F|\s)+/u, '');
   const priority = /^\[(P[1-5])\]\s*/i.exec(rest);
   if (priority) rest = rest.slice(priority[0].length);
   const prefixed = STATUS_PREFIX.exec(rest);
@@ -96,7 +101,8 @@ function generic(line: string): TextFacts | null {
   }
   if (!status) return null;
   const word = match?.[1] ?? '';
-  const severity = priority?.[1] ?? (/^(CRITICAL|CRIT|WARNING|WARN|ERROR)$/i.test(word) ? word : severityInText(rest));
+  const severity =
+    priority?.[1] ?? (/^(CRITICAL|CRIT|WARNING|WARN|ERROR)$/i.test(word) ? word : severityInText(rest));
   const host = hostIn(rest);
   return { status, title: rest.trim(), ...(host ? { host } : {}), severity };
 }
@@ -135,8 +141,13 @@ export const textParser: MessageParser = {
     const raw = messageText(message).trim();
     const text = stripMrkdwn(raw).trim();
     if (!text) return null;
-    const firstLine = (source: string) => source.split('\n')[0]?.replace(/^Subject:\s*/, '').trim() ?? '';
-    const facts = nagios(firstLine(raw)) ?? zabbix(text) ?? icinga(firstLine(text)) ?? generic(firstLine(text));
+    const firstLine = (source: string) =>
+      source
+        .split('\n')[0]
+        ?.replace(/^Subject:\s*/, '')
+        .trim() ?? '';
+    const facts =
+      nagios(firstLine(raw)) ?? zabbix(text) ?? icinga(firstLine(text)) ?? generic(firstLine(text));
     if (!facts) return null;
     const alertname = facts.title.slice(0, 200) || 'TextAlert';
     const labels: Record<string, string> = {};

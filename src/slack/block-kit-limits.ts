@@ -42,7 +42,8 @@ function textLength(text: unknown): number {
 }
 
 function blockViolation(block: Record<string, unknown>): string | null {
-  if (!block || typeof block !== 'object' || typeof block.type !== 'string') return 'a block must have a type';
+  if (!block || typeof block !== 'object' || typeof block.type !== 'string')
+    return 'a block must have a type';
   if (typeof block.block_id === 'string' && block.block_id.length > BLOCK_KIT_LIMITS.blockId) {
     return 'block_id too long';
   }
@@ -52,25 +53,33 @@ function blockViolation(block: Record<string, unknown>): string | null {
         return `section text must be less than ${BLOCK_KIT_LIMITS.sectionText + 1} characters`;
       }
       const fields = (block.fields as unknown[] | undefined) ?? [];
-      if (fields.length > BLOCK_KIT_LIMITS.sectionFields) return 'section fields: no more than 10 items allowed';
-      if (fields.some((f) => textLength(f) > BLOCK_KIT_LIMITS.fieldText)) return 'section field text too long';
+      if (fields.length > BLOCK_KIT_LIMITS.sectionFields)
+        return 'section fields: no more than 10 items allowed';
+      if (fields.some((f) => textLength(f) > BLOCK_KIT_LIMITS.fieldText))
+        return 'section field text too long';
       if (!block.text && fields.length === 0) return 'section needs text or fields';
       return null;
     }
     case 'header':
-      return textLength(block.text) > BLOCK_KIT_LIMITS.headerText ? 'header text must be 150 characters or fewer' : null;
+      return textLength(block.text) > BLOCK_KIT_LIMITS.headerText
+        ? 'header text must be 150 characters or fewer'
+        : null;
     case 'context': {
       const elements = (block.elements as unknown[] | undefined) ?? [];
-      return elements.length > BLOCK_KIT_LIMITS.contextElements ? 'context: no more than 10 elements allowed' : null;
+      return elements.length > BLOCK_KIT_LIMITS.contextElements
+        ? 'context: no more than 10 elements allowed'
+        : null;
     }
     case 'actions': {
       const elements = (block.elements as Array<Record<string, unknown>> | undefined) ?? [];
-      if (elements.length > BLOCK_KIT_LIMITS.actionsElements) return 'actions: no more than 25 elements allowed';
+      if (elements.length > BLOCK_KIT_LIMITS.actionsElements)
+        return 'actions: no more than 25 elements allowed';
       for (const element of elements) {
         if (typeof element.value === 'string' && element.value.length > BLOCK_KIT_LIMITS.buttonValue) {
           return 'button value must be 2000 characters or fewer';
         }
-        if (textLength(element.text) > BLOCK_KIT_LIMITS.buttonText) return 'button text must be 75 characters or fewer';
+        if (textLength(element.text) > BLOCK_KIT_LIMITS.buttonText)
+          return 'button text must be 75 characters or fewer';
         if (typeof element.action_id === 'string' && element.action_id.length > BLOCK_KIT_LIMITS.actionId) {
           return 'action_id too long';
         }

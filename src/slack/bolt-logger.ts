@@ -5,8 +5,12 @@ import type { Logger } from 'winston';
 export function boltLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   let name = 'slack';
-  const write = (method: 'debug' | 'info' | 'warn' | 'error') => (...messages: unknown[]) =>
-    logger[method](messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '), { component: name });
+  const write =
+    (method: 'debug' | 'info' | 'warn' | 'error') =>
+    (...messages: unknown[]) =>
+      logger[method](messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' '), {
+        component: name,
+      });
   return {
     debug: write('debug'),
     info: write('info'),

@@ -18,7 +18,9 @@ export class ChannelDirectory {
 
   async load(): Promise<void> {
     for (const entry of this.configured) if (/^[CGD][A-Z0-9]{6,}$/.test(entry)) this.alertIds.add(entry);
-    const wanted = new Set(this.configured.filter((c) => !this.alertIds.has(c)).map((c) => c.replace(/^#/, '')));
+    const wanted = new Set(
+      this.configured.filter((c) => !this.alertIds.has(c)).map((c) => c.replace(/^#/, '')),
+    );
     try {
       let cursor: string | undefined;
       do {
@@ -42,7 +44,8 @@ export class ChannelDirectory {
     }
     const found = new Set([...this.alertIds].map((id) => this.names.get(id)));
     const missing = [...wanted].filter((name) => !found.has(name));
-    if (missing.length) this.logger.warn('alert channels not found (invite AALS or use channel IDs)', { missing });
+    if (missing.length)
+      this.logger.warn('alert channels not found (invite AALS or use channel IDs)', { missing });
   }
 
   isAlertChannel(channelId: string): boolean {

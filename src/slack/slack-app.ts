@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'winston';
+import { type CommandContext, runCommand } from '../chatops/commands.js';
+import { quickDiagnosis } from '../chatops/diagnose.js';
 import { errorMessage } from '../errors.js';
 import type { Inbox } from '../pipeline/inbox.js';
 import { unwrapEdit } from '../readers/registry.js';
 import type { Store } from '../store/store.js';
-import { quickDiagnosis } from '../chatops/diagnose.js';
-import { type CommandContext, runCommand } from '../chatops/commands.js';
 import { boltLogger } from './bolt-logger.js';
 import { ChannelDirectory } from './channels.js';
 
@@ -55,7 +55,10 @@ const RETRY_CONFIG = { retries: 4, factor: 2, minTimeout: 250, maxTimeout: 4000 
 export async function startSlackApp(options: SlackAppOptions): Promise<SlackRuntime> {
   const { logger, store, inbox } = options;
   const now = options.now ?? (() => new Date());
-  const clientOptions = { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: RETRY_CONFIG };
+  const clientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: RETRY_CONFIG,
+  };
   const slackLogger = boltLogger(logger);
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
@@ -75,7 +78,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
     });
     receiver = httpReceiver;
   }
-  const app = new App({ token: options.botToken, receiver, clientOptions, logger: slackLogger, ignoreSelf: true });
+  const app = new App({
+    token: options.botToken,
+    receiver,
+    clientOptions,
+    logger: slackLogger,
+    ignoreSelf: true,
+  });
   const identity = await app.client.auth.test();
   const botUserId = identity.user_id as string;
   const botId = identity.bot_id as string;
@@ -133,11 +142,20 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
       blocks: answer.blocks as never,
       unfurl_links: false,
     });
-    store.audit.append({ actor: event.user ?? 'unknown', action: 'mention.answered', subject: `raw_event:${stored.id}` });
+    store.audit.append({
+      actor: event.user ?? 'unknown',
+      action: 'mention.answered',
+      subject: `raw_event:${stored.id}`,
+    });
   });
 
   app.command(options.commandName, async ({ command, ack, body }) => {
-    store.rawEvents.insert({ kind: 'slack_command', body: JSON.stringify(body), channel: command.channel_id, status: 'done' });
+    store.rawEvents.insert({
+      kind: 'slack_command',
+      body: JSON.stringify(body),
+      channel: command.channel_id,
+      status: 'done',
+    });
     const reply = runCommand(command.text, {
       ...options.commandContext(),
       store,

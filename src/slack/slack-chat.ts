@@ -25,14 +25,20 @@ export class SlackChat implements ChatPort {
       text: message.text,
       ...(message.blocks ? { blocks: message.blocks as never } : {}),
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-      ...(message.marker ? { metadata: { event_type: MARKER_EVENT, event_payload: { marker: message.marker } } } : {}),
+      ...(message.marker
+        ? { metadata: { event_type: MARKER_EVENT, event_payload: { marker: message.marker } } }
+        : {}),
       unfurl_links: false,
       unfurl_media: false,
     });
     return { channel: result.channel as string, ts: result.ts as string };
   }
 
-  async update(channel: string, ts: string, message: { text: string; blocks?: Array<Record<string, unknown>> }) {
+  async update(
+    channel: string,
+    ts: string,
+    message: { text: string; blocks?: Array<Record<string, unknown>> },
+  ) {
     await this.client.chat.update({
       channel,
       ts,
@@ -43,7 +49,12 @@ export class SlackChat implements ChatPort {
 
   async findPosted(channel: string, threadTs: string | undefined, marker: string): Promise<string | null> {
     const result = threadTs
-      ? await this.client.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
+      ? await this.client.conversations.replies({
+          channel,
+          ts: threadTs,
+          include_all_metadata: true,
+          limit: 200,
+        })
       : await this.client.conversations.history({ channel, include_all_metadata: true, limit: 100 });
     const messages = (result.messages ?? []) as MessageWithMetadata[];
     const found = messages.find(

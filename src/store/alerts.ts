@@ -1,5 +1,5 @@
-import type { Alert, AlertStatus } from '../domain/alert.js';
 import type { EnvironmentName } from '../config/schema.js';
+import type { Alert, AlertStatus } from '../domain/alert.js';
 import type { Occurrence } from '../readers/patterns.js';
 import type { Db } from './database.js';
 
@@ -101,16 +101,23 @@ export class AlertStore {
   }
 
   firstSeen(fingerprint: string): Date | null {
-    const value = this.db.prepare('SELECT MIN(received_at) FROM alerts WHERE fingerprint = ?').pluck().get(fingerprint);
+    const value = this.db
+      .prepare('SELECT MIN(received_at) FROM alerts WHERE fingerprint = ?')
+      .pluck()
+      .get(fingerprint);
     return typeof value === 'string' ? new Date(value) : null;
   }
 
   byRawEvent(rawEventId: number): StoredAlert[] {
-    return (this.db.prepare('SELECT * FROM alerts WHERE raw_event_id = ? ORDER BY id').all(rawEventId) as Row[]).map(toStored);
+    return (
+      this.db.prepare('SELECT * FROM alerts WHERE raw_event_id = ? ORDER BY id').all(rawEventId) as Row[]
+    ).map(toStored);
   }
 
   recent(limit: number): StoredAlert[] {
-    return (this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toStored);
+    return (this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
+      toStored,
+    );
   }
 
   count(): number {

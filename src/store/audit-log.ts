@@ -59,30 +59,32 @@ export class AuditLog {
   }
 
   append(entry: AuditEntry): AuditRecord {
-    return this.db.transaction(() => {
-      const previous = this.last.get() as { id: number; hash: string } | undefined;
-      const record = {
-        id: (previous?.id ?? 0) + 1,
-        at: this.now().toISOString(),
-        actor: entry.actor,
-        action: entry.action,
-        subject: entry.subject ?? null,
-        details: redact(entry.details ?? {}),
-        prevHash: previous?.hash ?? GENESIS,
-      };
-      const hash = this.hashOf(record);
-      this.insert.run(
-        record.id,
-        record.at,
-        record.actor,
-        record.action,
-        record.subject,
-        canonicalJson(record.details),
-        record.prevHash,
-        hash,
-      );
-      return { ...record, hash };
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const previous = this.last.get() as { id: number; hash: string } | undefined;
+        const record = {
+          id: (previous?.id ?? 0) + 1,
+          at: this.now().toISOString(),
+          actor: entry.actor,
+          action: entry.action,
+          subject: entry.subject ?? null,
+          details: redact(entry.details ?? {}),
+          prevHash: previous?.hash ?? GENESIS,
+        };
+        const hash = this.hashOf(record);
+        this.insert.run(
+          record.id,
+          record.at,
+          record.actor,
+          record.action,
+          record.subject,
+          canonicalJson(record.details),
+          record.prevHash,
+          hash,
+        );
+        return { ...record, hash };
+      })
+      .immediate();
   }
 
   tail(limit = 20): AuditRecord[] {
@@ -95,13 +97,20 @@ export class AuditLog {
     let expectedPrev = GENESIS;
     let expectedId = 1;
     let count = 0;
-    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as Iterable<AuditRow>) {
+    for (const row of this.db
+      .prepare('SELECT * FROM audit_log ORDER BY id')
+      .iterate() as Iterable<AuditRow>) {
       count++;
       if (row.id !== expectedId) {
         return { ok: false, records: count, brokenAt: expectedId, reason: `record ${expectedId} is missing` };
       }
       if (row.prev_hash !== expectedPrev) {
-        return { ok: false, records: count, brokenAt: row.id, reason: 'its link to the previous record is broken' };
+        return {
+          ok: false,
+          records: count,
+          brokenAt: row.id,
+          reason: 'its link to the previous record is broken',
+        };
       }
       let details: Record<string, unknown>;
       try {

@@ -20,9 +20,13 @@ export function openDatabase(dataDir: string | ':memory:', migrations: Migration
       db = new Database(join(dataDir, DATABASE_FILE));
     }
   } catch (error) {
-    throw new AalsError(ErrorCode.StoreFailed, `cannot open the SQLite store in ${dataDir}: ${errorMessage(error)}`, {
-      dataDir,
-    });
+    throw new AalsError(
+      ErrorCode.StoreFailed,
+      `cannot open the SQLite store in ${dataDir}: ${errorMessage(error)}`,
+      {
+        dataDir,
+      },
+    );
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

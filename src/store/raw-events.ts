@@ -6,7 +6,14 @@ import type { Db } from './database.js';
  * (or ignored / unparsed / failed), which is what makes restarts safe.
  */
 export type RawEventKind = 'slack_event' | 'alertmanager_webhook' | 'slack_command' | 'rejected';
-export type RawEventStatus = 'pending' | 'processing' | 'replying' | 'done' | 'ignored' | 'unparsed' | 'failed';
+export type RawEventStatus =
+  | 'pending'
+  | 'processing'
+  | 'replying'
+  | 'done'
+  | 'ignored'
+  | 'unparsed'
+  | 'failed';
 
 export interface RawEvent {
   id: number;
@@ -98,12 +105,18 @@ export class RawEventStore {
   /** Claims a row for processing, counting the attempt. */
   claim(id: number): RawEvent | null {
     this.db
-      .prepare(`UPDATE raw_events SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE raw_events SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+      )
       .run(this.now().toISOString(), id);
     return this.get(id);
   }
 
-  setStatus(id: number, status: RawEventStatus, details: { error?: string | null; replyTs?: string | null } = {}) {
+  setStatus(
+    id: number,
+    status: RawEventStatus,
+    details: { error?: string | null; replyTs?: string | null } = {},
+  ) {
     this.setStatusStmt.run({
       id,
       status,
@@ -128,7 +141,9 @@ export class RawEventStore {
   }
 
   countByStatus(): Record<string, number> {
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM raw_events GROUP BY status').all() as Array<{
+    const rows = this.db
+      .prepare('SELECT status, COUNT(*) AS n FROM raw_events GROUP BY status')
+      .all() as Array<{
       status: string;
       n: number;
     }>;
@@ -136,7 +151,9 @@ export class RawEventStore {
   }
 
   recent(limit: number): RawEvent[] {
-    return (this.db.prepare('SELECT * FROM raw_events ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toRawEvent);
+    return (this.db.prepare('SELECT * FROM raw_events ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
+      toRawEvent,
+    );
   }
 }
 

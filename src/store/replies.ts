@@ -8,15 +8,17 @@ export class ReplyStore {
   ) {}
 
   posted(rawEventId: number, part: number): { channel: string; ts: string } | null {
-    const row = this.db.prepare('SELECT channel, ts FROM replies WHERE raw_event_id = ? AND part = ?').get(rawEventId, part) as
-      | { channel: string; ts: string }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT channel, ts FROM replies WHERE raw_event_id = ? AND part = ?')
+      .get(rawEventId, part) as { channel: string; ts: string } | undefined;
     return row ?? null;
   }
 
   record(rawEventId: number, part: number, channel: string, ts: string): void {
     this.db
-      .prepare('INSERT OR IGNORE INTO replies (raw_event_id, part, channel, ts, posted_at) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO replies (raw_event_id, part, channel, ts, posted_at) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(rawEventId, part, channel, ts, this.now().toISOString());
   }
 

@@ -70,7 +70,12 @@ export class ThreadStore {
   }
 
   openCount(): number {
-    return Number(this.db.prepare(`SELECT COUNT(DISTINCT thread_ts) FROM alert_threads WHERE status = 'firing'`).pluck().get());
+    return Number(
+      this.db
+        .prepare(`SELECT COUNT(DISTINCT thread_ts) FROM alert_threads WHERE status = 'firing'`)
+        .pluck()
+        .get(),
+    );
   }
 }
 

@@ -29,7 +29,18 @@ describe('aals parse', () => {
     expect(alerts.map((a: { fingerprint: string }) => a.fingerprint)).toEqual(
       JSON.parse(input).alerts.map((a: { fingerprint: string }) => a.fingerprint),
     );
-    for (const key of ['source', 'status', 'alertname', 'severity', 'labels', 'annotations', 'startsAt', 'endsAt', 'fingerprint', 'count']) {
+    for (const key of [
+      'source',
+      'status',
+      'alertname',
+      'severity',
+      'labels',
+      'annotations',
+      'startsAt',
+      'endsAt',
+      'fingerprint',
+      'count',
+    ]) {
       expect(alerts[0]).toHaveProperty(key);
     }
   });
@@ -43,12 +54,16 @@ describe('aals parse', () => {
 
   test('a Slack Events API envelope is unwrapped', () => {
     const event = { type: 'message', text: '[RESOLVED] disk full on db-01', ts: '1.2', channel: 'C1' };
-    const { alerts } = JSON.parse(aals(['parse'], { input: JSON.stringify({ type: 'event_callback', event }) }).stdout);
+    const { alerts } = JSON.parse(
+      aals(['parse'], { input: JSON.stringify({ type: 'event_callback', event }) }).stdout,
+    );
     expect(alerts[0]).toMatchObject({ source: 'text', status: 'resolved', labels: { host: 'db-01' } });
   });
 
   test('ordinary chat gives no alerts', () => {
-    const result = aals(['parse'], { input: JSON.stringify({ type: 'message', text: 'anyone up for lunch?' }) });
+    const result = aals(['parse'], {
+      input: JSON.stringify({ type: 'message', text: 'anyone up for lunch?' }),
+    });
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ alerts: [] });
   });
@@ -101,7 +116,10 @@ describe('aals doctor', () => {
     const dir = tempDir();
     const port = await freePort();
     try {
-      const result = aals(['doctor'], { cwd: dir.path, env: { ALERTMANAGER_URL: `http://127.0.0.1:${port}` } });
+      const result = aals(['doctor'], {
+        cwd: dir.path,
+        env: { ALERTMANAGER_URL: `http://127.0.0.1:${port}` },
+      });
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/FAILING alertmanager\s+Alertmanager unreachable/);
     } finally {
@@ -137,7 +155,12 @@ describe('aals audit', () => {
       expect(ok.stdout).toMatch(/intact: 5 records/);
 
       const tail = aals(['audit', 'tail', '-n', '2'], { cwd: dir.path, env });
-      expect(tail.stdout.trim().split('\n').map((l) => l.split('\t')[3])).toEqual(['step.4', 'step.5']);
+      expect(
+        tail.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t')[3]),
+      ).toEqual(['step.4', 'step.5']);
 
       const db = openDatabase(dir.path);
       db.exec('DROP TRIGGER audit_log_no_update');

@@ -54,7 +54,10 @@ receivers:
 }
 
 function parseWithCli(payload: unknown): Alert[] {
-  const result = spawnSync('node', [join(ROOT, 'bin', 'aals.js'), 'parse'], { input: JSON.stringify(payload), encoding: 'utf8' });
+  const result = spawnSync('node', [join(ROOT, 'bin', 'aals.js'), 'parse'], {
+    input: JSON.stringify(payload),
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`aals parse exited ${result.status}: ${result.stderr}`);
   return JSON.parse(result.stdout).alerts;
 }
@@ -70,12 +73,22 @@ const cpu = (instance: string, startsAt: string) => ({
     severity: 'warning',
     instance,
   },
-  annotations: { summary: `High CPU usage on ${instance}`, description: `CPU on ${instance} above 80% for 5 minutes` },
+  annotations: {
+    summary: `High CPU usage on ${instance}`,
+    description: `CPU on ${instance} above 80% for 5 minutes`,
+  },
   startsAt,
   generatorURL: 'http://prometheus.example:9090/graph?g0.expr=node_cpu&g0.tab=1',
 });
 const disk = (startsAt: string) => ({
-  labels: { alertname: 'DiskFull', cluster: 'prod-tokyo', service: 'orders-db', env: 'production', severity: 'critical', instance: 'db-1:9100' },
+  labels: {
+    alertname: 'DiskFull',
+    cluster: 'prod-tokyo',
+    service: 'orders-db',
+    env: 'production',
+    severity: 'critical',
+    instance: 'db-1:9100',
+  },
   annotations: { summary: 'Disk /var/lib/postgresql on db-1 is 97% full' },
   startsAt,
 });
@@ -111,7 +124,10 @@ describe('real Alertmanager → AALS', () => {
 
   test('firing: every notification is read and answered in its thread', async () => {
     await am.postAlerts(firing);
-    const defaults = await h.slack.waitFor(() => (fromAlertmanager('alerts').length >= 2 ? fromAlertmanager('alerts') : null), 15000);
+    const defaults = await h.slack.waitFor(
+      () => (fromAlertmanager('alerts').length >= 2 ? fromAlertmanager('alerts') : null),
+      15000,
+    );
     const labelled = await h.slack.waitFor(
       () => (fromAlertmanager('alerts-labels').length >= 2 ? fromAlertmanager('alerts-labels') : null),
       15000,
@@ -121,12 +137,26 @@ describe('real Alertmanager → AALS', () => {
     const cpuMessage = defaults.find((m) => titleOf(m).includes('HighCPUUsage')) as EmulatedMessage;
     expect(titleOf(cpuMessage)).toBe('[FIRING:2] HighCPUUsage prod-tokyo checkout (production node warning)');
     const [cpuFromDefault] = parseWithCli(cpuMessage);
-    expect(cpuFromDefault).toMatchObject({ source: 'alertmanager', status: 'firing', alertname: 'HighCPUUsage', count: 2, severity: 'warning' });
+    expect(cpuFromDefault).toMatchObject({
+      source: 'alertmanager',
+      status: 'firing',
+      alertname: 'HighCPUUsage',
+      count: 2,
+      severity: 'warning',
+    });
     const diskMessage = defaults.find((m) => titleOf(m).includes('DiskFull')) as EmulatedMessage;
-    expect(parseWithCli(diskMessage)[0]).toMatchObject({ status: 'firing', alertname: 'DiskFull', count: 1, severity: 'critical' });
+    expect(parseWithCli(diskMessage)[0]).toMatchObject({
+      status: 'firing',
+      alertname: 'DiskFull',
+      count: 1,
+      severity: 'critical',
+    });
 
     // Custom template listing labels: full labels and Alertmanager's own fingerprints.
-    const active = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{ fingerprint: string; labels: Record<string, string> }>;
+    const active = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{
+      fingerprint: string;
+      labels: Record<string, string>;
+    }>;
     const amFingerprints = new Map(active.map((a) => [a.labels.instance, a.fingerprint]));
     const custom = labelled.flatMap((m) => parseWithCli(m));
     expect(custom).toHaveLength(3);
@@ -144,16 +174,24 @@ describe('real Alertmanager → AALS', () => {
 
     // With ALERTMANAGER_URL set, the default template's label values were resolved to full alerts.
     await h.aals.inbox.idle();
-    const stored = h.aals.store.alerts.recent(50).filter((a) => a.source === 'alertmanager' && a.channel === cpuMessage.channel);
+    const stored = h.aals.store.alerts
+      .recent(50)
+      .filter((a) => a.source === 'alertmanager' && a.channel === cpuMessage.channel);
     const storedCpu = stored.filter((a) => a.alertname === 'HighCPUUsage');
-    expect(storedCpu.map((a) => a.labels.instance).sort()).toEqual(['checkout-node-1:9100', 'checkout-node-2:9100']);
+    expect(storedCpu.map((a) => a.labels.instance).sort()).toEqual([
+      'checkout-node-1:9100',
+      'checkout-node-2:9100',
+    ]);
     expect(storedCpu.map((a) => a.fingerprint).sort()).toEqual(
       [amFingerprints.get('checkout-node-1:9100'), amFingerprints.get('checkout-node-2:9100')].sort(),
     );
   }, 30_000);
 
   test('webhook: full labels and fingerprints, one thread per group in the notify channel', async () => {
-    await h.slack.waitFor(() => (h.slack.messages('alerts-webhook').filter((m) => !m.thread_ts).length >= 2 ? true : null), 15000);
+    await h.slack.waitFor(
+      () => (h.slack.messages('alerts-webhook').filter((m) => !m.thread_ts).length >= 2 ? true : null),
+      15000,
+    );
     const webhooks = h.aals.store.rawEvents.recent(100).filter((e) => e.kind === 'alertmanager_webhook');
     expect(webhooks.length).toBeGreaterThanOrEqual(2);
     const alerts = webhooks.flatMap((e) => parseWithCli(JSON.parse(e.body)));
@@ -174,15 +212,26 @@ describe('real Alertmanager → AALS', () => {
     const now = new Date().toISOString();
     await am.postAlerts(firing.map((a) => ({ ...a, endsAt: now })));
     const resolvedIn = (channel: string) =>
-      h.slack.messages(channel).filter((m) => m.username === 'Alertmanager' && titleOf(m).startsWith('[RESOLVED]'));
-    await h.slack.waitFor(() => (resolvedIn('alerts').length >= 2 && resolvedIn('alerts-labels').length >= 2 ? true : null), 15000);
+      h.slack
+        .messages(channel)
+        .filter((m) => m.username === 'Alertmanager' && titleOf(m).startsWith('[RESOLVED]'));
+    await h.slack.waitFor(
+      () => (resolvedIn('alerts').length >= 2 && resolvedIn('alerts-labels').length >= 2 ? true : null),
+      15000,
+    );
     for (const message of resolvedIn('alerts')) expect(parseWithCli(message)[0]?.status).toBe('resolved');
 
     for (const channel of ['alerts', 'alerts-labels', 'alerts-webhook']) {
-      const roots = h.slack.messages(channel).filter((m) => !m.thread_ts && (m.username === 'Alertmanager' ? titleOf(m).startsWith('[FIRING') : true));
+      const roots = h.slack
+        .messages(channel)
+        .filter(
+          (m) => !m.thread_ts && (m.username === 'Alertmanager' ? titleOf(m).startsWith('[FIRING') : true),
+        );
       for (const root of roots) {
         const replies = await h.slack.waitFor(() => {
-          const found = h.slack.replies(channel, root.ts).filter((m) => /resolved after/.test(JSON.stringify(m.blocks)));
+          const found = h.slack
+            .replies(channel, root.ts)
+            .filter((m) => /resolved after/.test(JSON.stringify(m.blocks)));
           return found.length ? found : null;
         }, 10000);
         expect(JSON.stringify(replies[0]?.blocks)).toMatch(/resolved after \*\d+ (s|m)\*/);

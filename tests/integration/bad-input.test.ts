@@ -11,7 +11,11 @@ describe('bad input', () => {
   });
 
   const postWebhook = (body: string) =>
-    fetch(`${h.aals.url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    fetch(`${h.aals.url}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
   const stored = (id: number) => h.aals.store.rawEvents.get(id);
 
   test('malformed JSON on the webhook: 400 with the reason, raw body kept', async () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { ApiResponse } from '../../src/slack/emulator/web-api.js';
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
+import type { ApiResponse } from '../../src/slack/emulator/web-api.js';
 import { Store } from '../../src/store/store.js';
 import { fixture } from '../support/fixtures.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp } from '../support/processes.js';
@@ -66,45 +66,52 @@ describe('kill -9 between receiving and replying', () => {
   test.each([
     ['before Slack received the reply', false],
     ['after Slack posted the reply but before AALS recorded it', true],
-  ])('killed %s: one reply after restart', async (_name, afterSlackPosted) => {
-    const data = tempDir();
-    try {
-      let bot = startBot(data.path);
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 15000, bot.child);
-      const held = holdFirstReply(afterSlackPosted);
-      const alert = slack.postWebhookMessage('alerts', fixture('alertmanager/slack-custom-labels/firing-grouped.json'));
-      await held;
-      await bot.stop('SIGKILL');
-      expect(botReplies(alert.ts)).toHaveLength(afterSlackPosted ? 1 : 0);
-
-      bot = startBot(data.path);
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 15000, bot.child);
-      await slack.waitFor(() => (botReplies(alert.ts).length >= 1 ? true : null), 10000);
-      // Give a duplicate every chance to appear before counting.
-      await new Promise((r) => setTimeout(r, 500));
-      await bot.stop('SIGTERM');
-      expect(botReplies(alert.ts)).toHaveLength(1);
-
-      const store = Store.open(data.path);
+  ])(
+    'killed %s: one reply after restart',
+    async (_name, afterSlackPosted) => {
+      const data = tempDir();
       try {
-        const events = store.rawEvents.recent(10).filter((e) => e.messageTs === alert.ts);
-        expect(events).toHaveLength(1);
-        expect(events[0]?.status).toBe('done');
-        expect(events[0]?.attempts).toBe(2);
-        expect(store.alerts.byRawEvent(events[0]?.id as number)).toHaveLength(2);
-        expect(store.audit.verify().ok).toBe(true);
+        let bot = startBot(data.path);
+        await waitForHttp(`http://127.0.0.1:${port}/healthz`, 15000, bot.child);
+        const held = holdFirstReply(afterSlackPosted);
+        const alert = slack.postWebhookMessage(
+          'alerts',
+          fixture('alertmanager/slack-custom-labels/firing-grouped.json'),
+        );
+        await held;
+        await bot.stop('SIGKILL');
+        expect(botReplies(alert.ts)).toHaveLength(afterSlackPosted ? 1 : 0);
+
+        bot = startBot(data.path);
+        await waitForHttp(`http://127.0.0.1:${port}/healthz`, 15000, bot.child);
+        await slack.waitFor(() => (botReplies(alert.ts).length >= 1 ? true : null), 10000);
+        // Give a duplicate every chance to appear before counting.
+        await new Promise((r) => setTimeout(r, 500));
+        await bot.stop('SIGTERM');
+        expect(botReplies(alert.ts)).toHaveLength(1);
+
+        const store = Store.open(data.path);
+        try {
+          const events = store.rawEvents.recent(10).filter((e) => e.messageTs === alert.ts);
+          expect(events).toHaveLength(1);
+          expect(events[0]?.status).toBe('done');
+          expect(events[0]?.attempts).toBe(2);
+          expect(store.alerts.byRawEvent(events[0]?.id as number)).toHaveLength(2);
+          expect(store.audit.verify().ok).toBe(true);
+        } finally {
+          store.close();
+        }
+        const verify = spawnSync('node', [join(ROOT, 'bin', 'aals.js'), 'audit', 'verify'], {
+          env: { PATH: process.env.PATH, AALS_DATA_DIR: data.path },
+          cwd: data.path,
+          encoding: 'utf8',
+        });
+        expect(verify.status).toBe(0);
+        expect(verify.stdout).toMatch(/audit chain intact: \d+ records/);
       } finally {
-        store.close();
+        data.cleanup();
       }
-      const verify = spawnSync('node', [join(ROOT, 'bin', 'aals.js'), 'audit', 'verify'], {
-        env: { PATH: process.env.PATH, AALS_DATA_DIR: data.path },
-        cwd: data.path,
-        encoding: 'utf8',
-      });
-      expect(verify.status).toBe(0);
-      expect(verify.stdout).toMatch(/audit chain intact: \d+ records/);
-    } finally {
-      data.cleanup();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

@@ -52,13 +52,17 @@ describe.each(['http', 'socket'] as const)('AALS in Slack (%s mode)', (transport
   test('a duplicate delivery of the same event produces one reply', async () => {
     const message = h.postAlert(fixture('alertmanager/slack-custom-labels/firing-single.json'));
     await h.waitForReplies(message.ts);
-    const delivered = [...h.slack.deliveries].reverse().find((d) => d.kind === 'event' && d.status === 200)?.id;
+    const delivered = [...h.slack.deliveries]
+      .reverse()
+      .find((d) => d.kind === 'event' && d.status === 200)?.id;
     expect(delivered).toBeDefined();
     await h.slack.redeliver(delivered as string, 1);
     await h.slack.redeliver(delivered as string, 2);
     await h.aals.inbox.idle();
     await new Promise((r) => setTimeout(r, 200));
-    expect(h.slack.replies('alerts', message.ts).filter((m) => m.bot_id === h.slack.app.botId)).toHaveLength(1);
+    expect(h.slack.replies('alerts', message.ts).filter((m) => m.bot_id === h.slack.app.botId)).toHaveLength(
+      1,
+    );
   });
 
   test('/aals help, status and diagnose answer', async () => {
@@ -102,7 +106,13 @@ describe('HTTP mode request verification', () => {
       type: 'event_callback',
       event_id: 'EvFORGED1',
       team_id: 'T0AALS001',
-      event: { type: 'message', channel: h.slack.workspace.channelByName('alerts')?.id, text, ts: '1.000001', user: 'U0HUMAN01' },
+      event: {
+        type: 'message',
+        channel: h.slack.workspace.channelByName('alerts')?.id,
+        text,
+        ts: '1.000001',
+        user: 'U0HUMAN01',
+      },
     });
 
   test('a bad signature is refused with 401 and nothing is stored', async () => {

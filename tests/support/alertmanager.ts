@@ -52,7 +52,8 @@ export async function startAlertmanager(configYaml: string, port?: number): Prom
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(alerts),
       });
-      if (!response.ok) throw new Error(`Alertmanager refused alerts: ${response.status} ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`Alertmanager refused alerts: ${response.status} ${await response.text()}`);
     },
     async stop() {
       await process.stop();

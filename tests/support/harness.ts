@@ -18,7 +18,12 @@ export interface Harness {
   /** Posts as Alertmanager's incoming webhook would. */
   postAlert(payload: Record<string, unknown>, channel?: string): EmulatedMessage;
   /** Waits for AALS's replies in the thread of `ts`. */
-  waitForReplies(ts: string, count?: number, channel?: string, timeoutMs?: number): Promise<EmulatedMessage[]>;
+  waitForReplies(
+    ts: string,
+    count?: number,
+    channel?: string,
+    timeoutMs?: number,
+  ): Promise<EmulatedMessage[]>;
   stop(): Promise<void>;
 }
 
@@ -51,7 +56,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     slack: {
       mode: options.transport,
       botToken: slack.app.botToken,
-      ...(options.transport === 'socket' ? { appToken: slack.app.appToken } : { signingSecret: slack.signingSecret }),
+      ...(options.transport === 'socket'
+        ? { appToken: slack.app.appToken }
+        : { signingSecret: slack.signingSecret }),
       apiUrl: slack.apiUrl,
       alertChannels: ['#alerts'],
       ...options.config?.slack,
@@ -67,7 +74,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     inbox: { retryDelaysMs: [100, 300, 600] },
     ...options.app,
   });
-  slack.transport = options.transport === 'socket' ? { type: 'socket' } : { type: 'http', requestUrl: `${aals.url}/slack/events` };
+  slack.transport =
+    options.transport === 'socket'
+      ? { type: 'socket' }
+      : { type: 'http', requestUrl: `${aals.url}/slack/events` };
   if (options.transport === 'socket') await slack.waitFor(() => slack.socketConnections > 0 || null);
   return {
     aals,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { openDatabase } from '../../store/database.js';
 import { AuditLog } from '../../store/audit-log.js';
+import { openDatabase } from '../../store/database.js';
 import { parseCommandArgs } from '../context.js';
 import { type CliIo, printJson, UsageError } from '../io.js';
 
@@ -11,7 +11,8 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     io,
   );
   const [action] = positionals;
-  if (action !== 'verify' && action !== 'tail') throw new UsageError('expected `audit verify` or `audit tail`');
+  if (action !== 'verify' && action !== 'tail')
+    throw new UsageError('expected `audit verify` or `audit tail`');
   const { config } = load();
   const db = openDatabase(resolve(io.cwd, config.storage.dataDir));
   try {
@@ -19,7 +20,8 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     if (action === 'verify') {
       const result = audit.verify();
       if (values.json) printJson(io, result);
-      else if (result.ok) io.stdout.write(`audit chain intact: ${result.records} records, head ${result.head.slice(0, 16)}\n`);
+      else if (result.ok)
+        io.stdout.write(`audit chain intact: ${result.records} records, head ${result.head.slice(0, 16)}\n`);
       else io.stdout.write(`audit chain broken at record ${result.brokenAt}: ${result.reason}\n`);
       return result.ok ? 0 : 1;
     }
@@ -29,7 +31,9 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
     if (values.json) printJson(io, records);
     else {
       for (const r of records) {
-        io.stdout.write(`${r.id}\t${r.at}\t${r.actor}\t${r.action}\t${r.subject ?? '-'}\t${JSON.stringify(r.details)}\n`);
+        io.stdout.write(
+          `${r.id}\t${r.at}\t${r.actor}\t${r.action}\t${r.subject ?? '-'}\t${JSON.stringify(r.details)}\n`,
+        );
       }
     }
     return 0;

@@ -1,5 +1,4 @@
-import { isModuleEnabled, slackMode } from '../../config/derived.js';
-import { approvalBlocker } from '../../config/derived.js';
+import { approvalBlocker, isModuleEnabled, slackMode } from '../../config/derived.js';
 import { ENVIRONMENTS } from '../../config/schema.js';
 import { AalsError } from '../../errors.js';
 import { checkHealth } from '../../integrations/health.js';
@@ -20,7 +19,9 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   }
   const { config, path } = loaded;
   const results = await checkHealth(config, { cwd: io.cwd, slackAuthTest });
-  const approvals = Object.fromEntries(ENVIRONMENTS.map((env) => [env, approvalBlocker(config, env) ?? 'ready']));
+  const approvals = Object.fromEntries(
+    ENVIRONMENTS.map((env) => [env, approvalBlocker(config, env) ?? 'ready']),
+  );
   if (values.json) {
     printJson(io, {
       config: {
@@ -29,7 +30,10 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
         environment: config.environment,
         slackMode: slackMode(config),
         modules: Object.fromEntries(
-          (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [m, isModuleEnabled(config, m)]),
+          (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [
+            m,
+            isModuleEnabled(config, m),
+          ]),
         ),
         approvals,
       },
@@ -38,7 +42,8 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   } else {
     io.stdout.write(`config: ok (${path ?? 'built-in defaults'}), environment ${config.environment}\n`);
     for (const result of results) {
-      const mark = result.status === 'ok' ? 'ok      ' : result.status === 'disabled' ? 'off     ' : 'FAILING ';
+      const mark =
+        result.status === 'ok' ? 'ok      ' : result.status === 'disabled' ? 'off     ' : 'FAILING ';
       io.stdout.write(`${mark}${result.name.padEnd(13)}${result.detail}\n`);
     }
     for (const [env, state] of Object.entries(approvals)) {

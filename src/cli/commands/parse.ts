@@ -5,7 +5,8 @@ import { type CliIo, printJson, readAll, UsageError } from '../io.js';
 
 export async function parseCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, load } = parseCommandArgs(args, {}, io);
-  if (positionals.length > 0) throw new UsageError('parse reads its payload from stdin and takes no arguments');
+  if (positionals.length > 0)
+    throw new UsageError('parse reads its payload from stdin and takes no arguments');
   load();
   const input = await readAll(io.stdin);
   if (!input.trim()) throw new UsageError('no input: pipe one JSON payload into stdin');

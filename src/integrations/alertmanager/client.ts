@@ -31,11 +31,15 @@ export class AlertmanagerClient {
   /** Active alerts matching every `name="value"` matcher. */
   async alerts(matchers: Record<string, string>): Promise<AlertmanagerApiAlert[]> {
     const query = new URLSearchParams({ active: 'true' });
-    for (const [name, value] of Object.entries(matchers)) query.append('filter', `${name}=${quoteMatcherValue(value)}`);
+    for (const [name, value] of Object.entries(matchers))
+      query.append('filter', `${name}=${quoteMatcherValue(value)}`);
     const body = await this.get(`/api/v2/alerts?${query}`);
     const parsed = z.array(ApiAlert).safeParse(body);
     if (!parsed.success) {
-      throw new AalsError(ErrorCode.IntegrationUnavailable, 'Alertmanager returned alerts in an unexpected shape');
+      throw new AalsError(
+        ErrorCode.IntegrationUnavailable,
+        'Alertmanager returned alerts in an unexpected shape',
+      );
     }
     return parsed.data;
   }
@@ -52,16 +56,24 @@ export class AlertmanagerClient {
     try {
       response = await this.fetchFn(url, { signal: AbortSignal.timeout(this.options.timeoutMs) });
     } catch (error) {
-      throw new AalsError(ErrorCode.IntegrationUnavailable, `Alertmanager unreachable at ${this.base}: ${errorMessage(error)}`, {
-        url,
-      });
+      throw new AalsError(
+        ErrorCode.IntegrationUnavailable,
+        `Alertmanager unreachable at ${this.base}: ${errorMessage(error)}`,
+        {
+          url,
+        },
+      );
     }
     if (!response.ok) {
       const text = (await response.text()).slice(0, 200);
-      throw new AalsError(ErrorCode.IntegrationUnavailable, `Alertmanager answered ${response.status} for ${path}: ${text}`, {
-        url,
-        status: response.status,
-      });
+      throw new AalsError(
+        ErrorCode.IntegrationUnavailable,
+        `Alertmanager answered ${response.status} for ${path}: ${text}`,
+        {
+          url,
+          status: response.status,
+        },
+      );
     }
     return response.json();
   }

@@ -7,7 +7,11 @@ import type { AlertmanagerClient } from './client.js';
  * Alertmanager itself knows their full labels: look them up by alert name and keep the ones whose
  * labels contain every value of the notification's group. Returns the input when nothing matches.
  */
-export async function resolveFromAlertmanager(alert: Alert, client: AlertmanagerClient, receivedAt: Date): Promise<Alert[]> {
+export async function resolveFromAlertmanager(
+  alert: Alert,
+  client: AlertmanagerClient,
+  receivedAt: Date,
+): Promise<Alert[]> {
   const prefix = 'alertmanager-slack:';
   if (alert.source !== 'alertmanager' || !alert.groupKey?.startsWith(prefix)) return [alert];
   if (Object.keys(alert.labels).length > 1) return [alert];

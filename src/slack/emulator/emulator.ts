@@ -47,9 +47,14 @@ export interface InteractionResult {
 }
 
 /** Hook for fault injection: return a response to replace Slack's, or wait to hold the call. */
-export type ApiInterceptor = (request: ApiRequest) => Promise<ApiResponse | undefined> | ApiResponse | undefined;
+export type ApiInterceptor = (
+  request: ApiRequest,
+) => Promise<ApiResponse | undefined> | ApiResponse | undefined;
 /** Runs after Slack has done the work, before it answers: a test can hold or drop the answer here. */
 export type ApiAfterHook = (request: ApiRequest, response: ApiResponse) => Promise<void> | void;
+
+/** How many API calls, deliveries and sent events the emulator remembers (bounded for soak runs). */
+const MAX_RECORDED = 5000;
 
 export const HUMAN = { id: 'U0HUMAN01', name: 'oncall', realName: 'On-call Engineer' } as const;
 export const WEBHOOK_BOT = { id: 'B0WEBHOOK1', name: 'alertmanager' } as const;
@@ -98,7 +103,8 @@ export class SlackEmulator {
       isBot: true,
       botId: this.app.botId,
     });
-    for (const name of options.channels ?? ['alerts', 'alerts-prod', 'general']) this.workspace.addChannel(name);
+    for (const name of options.channels ?? ['alerts', 'alerts-prod', 'general'])
+      this.workspace.addChannel(name);
     this.workspace.on('message', (message: EmulatedMessage) => this.onMessage(message));
   }
 
@@ -172,7 +178,8 @@ export class SlackEmulator {
     const [, kind, id] = match as unknown as [string, string, string];
     this.track(
       this.route(kind, decodeURIComponent(id), req, res).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
+        if (!res.headersSent)
+          sendJson(res, 500, { ok: false, error: 'internal_error', detail: String(error) });
       }),
     );
     return true;
@@ -211,6 +218,7 @@ export class SlackEmulator {
     const { token: _ignored, ...rest } = params;
     const request: ApiRequest = { method, params: rest, token };
     this.apiCalls.push(request);
+    if (this.apiCalls.length > MAX_RECORDED) this.apiCalls.splice(0, this.apiCalls.length - MAX_RECORDED);
     const response =
       (await this.beforeApiCall?.(request)) ??
       callWebApi(request, {
@@ -230,7 +238,11 @@ export class SlackEmulator {
     let data = body;
     const contentType = req.headers['content-type'] ?? '';
     if (contentType.startsWith('multipart/form-data')) {
-      const form = await new Request('http://upload', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+      const form = await new Request('http://upload', {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      }).formData();
       const part = [...form.values()][0];
       data = typeof part === 'string' ? Buffer.from(part) : Buffer.from(await (part as Blob).arrayBuffer());
     }
@@ -243,7 +255,12 @@ export class SlackEmulator {
   }
 
   /** Incoming webhook: a POST becomes a bot_message in the hook's channel (Alertmanager posts here). */
-  private async routeIncomingWebhook(channelId: string, req: IncomingMessage, body: string, res: ServerResponse) {
+  private async routeIncomingWebhook(
+    channelId: string,
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+  ) {
     const channel = this.workspace.resolveChannel(channelId);
     if (!channel) return sendText(res, 404, 'channel_not_found');
     let payload: Record<string, unknown>;
@@ -420,12 +437,20 @@ export class SlackEmulator {
       event_id: eventId,
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [
-        { enterprise_id: null, team_id: TEAM.id, user_id: this.app.botUserId, is_bot: true, is_enterprise_install: false },
+        {
+          enterprise_id: null,
+          team_id: TEAM.id,
+          user_id: this.app.botUserId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
       ],
       is_ext_shared_channel: false,
       event_context: `4-${randomUUID()}`,
     };
     this.sentEvents.set(eventId, body);
+    if (this.sentEvents.size > MAX_RECORDED)
+      this.sentEvents.delete(this.sentEvents.keys().next().value as string);
     this.track(this.deliverWithRetries(eventId, body));
     return eventId;
   }
@@ -434,7 +459,13 @@ export class SlackEmulator {
     for (let attempt = 0; attempt <= this.retryDelaysMs.length && !this.closed; attempt++) {
       if (attempt > 0) await sleep(this.retryDelaysMs[attempt - 1] ?? 0);
       if (this.closed) return;
-      const result = await this.deliverOnce('event', eventId, body, attempt, attempt > 0 ? 'http_error' : undefined);
+      const result = await this.deliverOnce(
+        'event',
+        eventId,
+        body,
+        attempt,
+        attempt > 0 ? 'http_error' : undefined,
+      );
       if (typeof result.status === 'number' && result.status >= 200 && result.status < 300) return;
     }
   }
@@ -451,6 +482,8 @@ export class SlackEmulator {
         ? await this.deliverOverSocket(kind, body, attempt, retryReason)
         : await this.deliverOverHttp(this.transport.requestUrl, kind, body, attempt, retryReason);
     this.deliveries.push({ kind, id, attempt, status: result.status, at: Date.now() });
+    if (this.deliveries.length > MAX_RECORDED)
+      this.deliveries.splice(0, this.deliveries.length - MAX_RECORDED);
     return result;
   }
 
@@ -460,7 +493,8 @@ export class SlackEmulator {
     attempt: number,
     retryReason?: string,
   ): Promise<InteractionResult> {
-    const type: EnvelopeType = kind === 'event' ? 'events_api' : kind === 'command' ? 'slash_commands' : 'interactive';
+    const type: EnvelopeType =
+      kind === 'event' ? 'events_api' : kind === 'command' ? 'slash_commands' : 'interactive';
     const ack = await this.hub.send(type, body, {
       retryAttempt: attempt,
       ...(retryReason ? { retryReason } : {}),
@@ -510,18 +544,27 @@ export class SlackEmulator {
       }
       return { status: response.status, body: parsed ?? {} };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       return { status: timedOut ? 'timeout' : 'error', body: null };
     }
   }
 
   /** What an app's command/action response or response_url POST does to the channel. */
-  private applyResponse(target: { channel: string; messageTs?: string; userId: string }, payload: Record<string, unknown>) {
+  private applyResponse(
+    target: { channel: string; messageTs?: string; userId: string },
+    payload: Record<string, unknown>,
+  ) {
     const text = typeof payload.text === 'string' ? payload.text : '';
     const blocks = Array.isArray(payload.blocks) ? payload.blocks : undefined;
     if (!text && !blocks) return;
     if (payload.replace_original === true && target.messageTs) {
-      this.workspace.update(target.channel, target.messageTs, { text, ...(blocks ? { blocks } : {}) }, this.app.botUserId);
+      this.workspace.update(
+        target.channel,
+        target.messageTs,
+        { text, ...(blocks ? { blocks } : {}) },
+        this.app.botUserId,
+      );
       return;
     }
     const inChannel = payload.response_type === 'in_channel';
@@ -552,13 +595,21 @@ export class SlackEmulator {
   snapshot() {
     return {
       team: TEAM,
-      channels: [...this.workspace.channels.values()].map((c) => ({ ...c, messages: this.workspace.messages.get(c.id) })),
+      channels: [...this.workspace.channels.values()].map((c) => ({
+        ...c,
+        messages: this.workspace.messages.get(c.id),
+      })),
     };
   }
 }
 
 function findAction(blocks: unknown[], actionId: string) {
-  for (const block of blocks as Array<{ type?: string; block_id?: string; elements?: unknown[]; accessory?: unknown }>) {
+  for (const block of blocks as Array<{
+    type?: string;
+    block_id?: string;
+    elements?: unknown[];
+    accessory?: unknown;
+  }>) {
     const candidates = [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])] as Array<
       Record<string, unknown>
     >;

@@ -1,4 +1,4 @@
-import { blockKitViolation, BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
+import { BLOCK_KIT_LIMITS, blockKitViolation } from '../block-kit-limits.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { type EmulatedMessage, TEAM, type Workspace } from './workspace.js';
 
@@ -37,7 +37,10 @@ export interface WebApiContext {
 
 type Handler = (params: Record<string, unknown>, ctx: WebApiContext) => ApiResponse;
 
-const ok = (body: Record<string, unknown> = {}): ApiResponse => ({ status: 200, body: { ok: true, ...body } });
+const ok = (body: Record<string, unknown> = {}): ApiResponse => ({
+  status: 200,
+  body: { ok: true, ...body },
+});
 const fail = (error: string, extra: Record<string, unknown> = {}): ApiResponse => ({
   status: 200,
   body: { ok: false, error, ...extra },
@@ -62,7 +65,11 @@ export function normalizeParams(params: Record<string, unknown>): Record<string,
 }
 
 function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
+  return typeof value === 'string' && value !== ''
+    ? value
+    : typeof value === 'number'
+      ? String(value)
+      : undefined;
 }
 
 function publicMessage(message: EmulatedMessage): Record<string, unknown> {
@@ -108,7 +115,12 @@ const handlers: Record<string, Handler> = {
     const invalid = validateMessageContent(params);
     if (invalid) return invalid;
     const wait = ctx.rateLimiter.take(channel.id);
-    if (wait > 0) return { status: 429, headers: { 'retry-after': String(wait) }, body: { ok: false, error: 'ratelimited' } };
+    if (wait > 0)
+      return {
+        status: 429,
+        headers: { 'retry-after': String(wait) },
+        body: { ok: false, error: 'ratelimited' },
+      };
     const threadTs = str(params.thread_ts);
     if (threadTs && !ctx.workspace.find(channel.id, threadTs)) return fail('thread_not_found');
     const message = ctx.workspace.post({
@@ -164,7 +176,10 @@ const handlers: Record<string, Handler> = {
     const ts = str(params.message_ts) ?? '';
     if (!channel) return fail('channel_not_found');
     if (!ctx.workspace.find(channel.id, ts)) return fail('message_not_found');
-    return ok({ channel: channel.id, permalink: `${ctx.baseUrl()}/archives/${channel.id}/p${ts.replace('.', '')}` });
+    return ok({
+      channel: channel.id,
+      permalink: `${ctx.baseUrl()}/archives/${channel.id}/p${ts.replace('.', '')}`,
+    });
   },
 
   'conversations.list': (params, ctx) => {
@@ -174,7 +189,13 @@ const handlers: Record<string, Handler> = {
     const page = all.slice(start, start + limit);
     const next = start + limit < all.length ? String(start + limit) : '';
     return ok({
-      channels: page.map((c) => ({ id: c.id, name: c.name, is_channel: true, is_private: c.isPrivate, is_member: true })),
+      channels: page.map((c) => ({
+        id: c.id,
+        name: c.name,
+        is_channel: true,
+        is_private: c.isPrivate,
+        is_member: true,
+      })),
       response_metadata: { next_cursor: next },
     });
   },
@@ -182,7 +203,9 @@ const handlers: Record<string, Handler> = {
   'conversations.info': (params, ctx) => {
     const channel = ctx.workspace.resolveChannel(str(params.channel) ?? '');
     if (!channel) return fail('channel_not_found');
-    return ok({ channel: { id: channel.id, name: channel.name, is_channel: true, is_private: channel.isPrivate } });
+    return ok({
+      channel: { id: channel.id, name: channel.name, is_channel: true, is_private: channel.isPrivate },
+    });
   },
 
   'conversations.join': (params, ctx) => {
@@ -225,23 +248,34 @@ const handlers: Record<string, Handler> = {
   'users.info': (params, ctx) => {
     const user = ctx.workspace.users.get(str(params.user) ?? '');
     if (!user) return fail('user_not_found');
-    return ok({ user: { id: user.id, name: user.name, real_name: user.realName, is_bot: user.isBot, team_id: TEAM.id } });
+    return ok({
+      user: { id: user.id, name: user.name, real_name: user.realName, is_bot: user.isBot, team_id: TEAM.id },
+    });
   },
 
   'reactions.add': (params, ctx) => {
     const channel = ctx.workspace.resolveChannel(str(params.channel) ?? '');
-    if (!channel || !ctx.workspace.find(channel.id, str(params.timestamp) ?? '')) return fail('message_not_found');
+    if (!channel || !ctx.workspace.find(channel.id, str(params.timestamp) ?? ''))
+      return fail('message_not_found');
     return ok();
   },
 
-  'views.publish': (params) => (params.user_id && params.view ? ok({ view: params.view }) : fail('invalid_arguments')),
+  'views.publish': (params) =>
+    params.user_id && params.view ? ok({ view: params.view }) : fail('invalid_arguments'),
 
   'files.getUploadURLExternal': (params, ctx) => {
     const filename = str(params.filename);
     const length = Number(params.length);
     if (!filename || !Number.isFinite(length) || length <= 0) return fail('invalid_arguments');
     const id = ctx.workspace.nextId('F');
-    ctx.workspace.files.set(id, { id, name: filename, title: filename, mimetype: '', size: 0, data: Buffer.alloc(0) });
+    ctx.workspace.files.set(id, {
+      id,
+      name: filename,
+      title: filename,
+      mimetype: '',
+      size: 0,
+      data: Buffer.alloc(0),
+    });
     return ok({ upload_url: `${ctx.baseUrl()}/upload/${id}`, file_id: id });
   },
 
@@ -252,7 +286,9 @@ const handlers: Record<string, Handler> = {
     const channelId = str(params.channel_id);
     const channel = channelId ? ctx.workspace.resolveChannel(channelId) : undefined;
     if (channelId && !channel) return fail('channel_not_found');
-    const uploaded = files.map((file, i) => Object.assign(file as NonNullable<typeof file>, { title: entries[i]?.title ?? file?.name }));
+    const uploaded = files.map((file, i) =>
+      Object.assign(file as NonNullable<typeof file>, { title: entries[i]?.title ?? file?.name }),
+    );
     if (channel) {
       const threadTs = str(params.thread_ts);
       ctx.workspace.post({

@@ -103,7 +103,11 @@ export class Workspace extends EventEmitter {
   post(message: Omit<EmulatedMessage, 'type' | 'ts'> & { ts?: string }): EmulatedMessage {
     const list = this.messages.get(message.channel);
     if (!list) throw new Error(`channel_not_found: ${message.channel}`);
-    const stored: EmulatedMessage = { type: 'message', ts: message.ts ?? this.nextTs(), ...message } as EmulatedMessage;
+    const stored: EmulatedMessage = {
+      type: 'message',
+      ts: message.ts ?? this.nextTs(),
+      ...message,
+    } as EmulatedMessage;
     list.push(stored);
     if (stored.thread_ts && stored.thread_ts !== stored.ts) {
       const parent = list.find((m) => m.ts === stored.thread_ts);
@@ -117,7 +121,12 @@ export class Workspace extends EventEmitter {
     return this.messages.get(channel)?.find((m) => m.ts === ts);
   }
 
-  update(channel: string, ts: string, changes: Partial<EmulatedMessage>, editor: string): EmulatedMessage | undefined {
+  update(
+    channel: string,
+    ts: string,
+    changes: Partial<EmulatedMessage>,
+    editor: string,
+  ): EmulatedMessage | undefined {
     const message = this.find(channel, ts);
     if (!message) return undefined;
     Object.assign(message, changes, { edited: { user: editor, ts: this.nextTs() } });

@@ -50,21 +50,34 @@ const WHERE_LABELS = [
 const MAX_ALERTS_SHOWN = 10;
 
 export function whereOf(labels: Record<string, string>): string {
-  const parts = WHERE_LABELS.filter((name) => labels[name]).map((name) => `${name} ${code(labels[name] as string)}`);
+  const parts = WHERE_LABELS.filter((name) => labels[name]).map(
+    (name) => `${name} ${code(labels[name] as string)}`,
+  );
   return parts.slice(0, 6).join(', ');
 }
 
-export function patternLine(pattern: AlertPattern, settings: { recurringWindowMinutes: number; flappingWindowMinutes: number }) {
+export function patternLine(
+  pattern: AlertPattern,
+  settings: { recurringWindowMinutes: number; flappingWindowMinutes: number },
+) {
   const notes: string[] = [];
   if (pattern.flapping) {
-    notes.push(`:twisted_rightwards_arrows: *flapping*: ${pattern.transitions} state changes in ${formatDuration(settings.flappingWindowMinutes * 60_000)}`);
+    notes.push(
+      `:twisted_rightwards_arrows: *flapping*: ${pattern.transitions} state changes in ${formatDuration(settings.flappingWindowMinutes * 60_000)}`,
+    );
   }
   if (pattern.recurring) {
-    notes.push(`:repeat: *recurring*: fired ${pattern.firings} times in ${formatDuration(settings.recurringWindowMinutes * 60_000)}`);
+    notes.push(
+      `:repeat: *recurring*: fired ${pattern.firings} times in ${formatDuration(settings.recurringWindowMinutes * 60_000)}`,
+    );
   }
   if (pattern.duplicate) notes.push(':arrows_counterclockwise: repeat notification: already firing');
   if (notes.length === 0) {
-    notes.push(pattern.firings <= 1 && !pattern.recurring ? ':new: first time AALS has seen it fire' : `seen before (${pattern.firings} firings in the window)`);
+    notes.push(
+      pattern.firings <= 1 && !pattern.recurring
+        ? ':new: first time AALS has seen it fire'
+        : `seen before (${pattern.firings} firings in the window)`,
+    );
   }
   return notes.join(' · ');
 }
@@ -92,9 +105,15 @@ function alertSection(item: AnalyzedAlert, options: SummaryOptions): Record<stri
   const summary = alert.annotations.summary ?? alert.annotations.description ?? alert.annotations.reason;
   if (summary) lines.push(`*Summary:* ${escapeMrkdwn(truncate(summary, 500))}`);
   lines.push(`*Pattern:* ${patternLine(pattern, options)}`);
-  const links = [alert.generatorURL && `<${alert.generatorURL}|graph>`, alert.url && `<${alert.url}|source>`].filter(Boolean);
+  const links = [
+    alert.generatorURL && `<${alert.generatorURL}|graph>`,
+    alert.url && `<${alert.url}|source>`,
+  ].filter(Boolean);
   if (links.length) lines.push(links.join(' · '));
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) } };
+  return {
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) },
+  };
 }
 
 /** One section per alert (at most ten, then a count), within Block Kit's limits. */
@@ -104,7 +123,9 @@ export function alertSummary(items: AnalyzedAlert[], options: SummaryOptions): S
   if (items.length > shown.length) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${items.length - shown.length} more alerts in this notification` }],
+      elements: [
+        { type: 'mrkdwn', text: `…and ${items.length - shown.length} more alerts in this notification` },
+      ],
     });
   }
   const firing = items.filter((i) => i.alert.status === 'firing');
@@ -127,5 +148,13 @@ export function resolvedNotice(items: AnalyzedAlert[], now: Date): SlackText {
   if (items.length > 20) lines.push(`…and ${items.length - 20} more resolved`);
   const first = items[0]?.alert;
   const text = first ? `${first.alertname} resolved` : 'Resolved';
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) } }] };
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) },
+      },
+    ],
+  };
 }

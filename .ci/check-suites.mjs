@@ -1,0 +1,26 @@
+// Fails CI when a real-component suite did not run or ran no tests, or when any test was skipped:
+// a suite that silently skips proves nothing.
+import { readFileSync } from 'node:fs';
+
+const REQUIRED = [
+  'tests/integration/alertmanager.test.ts',
+  'tests/integration/slack-app.test.ts',
+  'tests/integration/crash-recovery.test.ts',
+  'tests/integration/bad-input.test.ts',
+];
+
+const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const problems = [];
+for (const suite of REQUIRED) {
+  const found = results.testResults.find((r) => r.name.endsWith(suite));
+  if (!found) problems.push(`${suite} did not run`);
+  else if (found.status !== 'passed') problems.push(`${suite} ${found.status}`);
+  else if (!found.assertionResults.some((a) => a.status === 'passed')) problems.push(`${suite} ran no tests`);
+}
+const skipped = results.numPendingTests + results.numTodoTests;
+if (skipped > 0) problems.push(`${skipped} tests were skipped or todo`);
+if (problems.length > 0) {
+  console.error(`CI: ${problems.join('; ')}`);
+  process.exit(1);
+}
+console.log(`CI: ${results.numPassedTests} tests passed in ${results.numTotalTestSuites} suites; real-component suites ran.`);
