@@ -23,4 +23,6 @@ if (problems.length > 0) {
   console.error(`CI: ${problems.join('; ')}`);
   process.exit(1);
 }
-console.log(`CI: ${results.numPassedTests} tests passed in ${results.numTotalTestSuites} suites; real-component suites ran.`);
+console.log(
+  `CI: ${results.numPassedTests} tests passed in ${results.numTotalTestSuites} suites; real-component suites ran.`,
+);

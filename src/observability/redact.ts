@@ -23,9 +23,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
 ];
 
-/** `password=…`, `"api_key": "…"`, `Authorization: Bearer …` keep their key and lose their value. */
+/** `password=…`, `"api_key": "…"`, `Authorization: Bearer …` keep their key and lose their value (quoted values whole). */
 const KEY_VALUE_PATTERN =
-  /((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|authorization)["']?\s*[:=]\s*["']?)(?:(?:Bearer|Basic|Token)\s+)?[^\s"',;&]+/gi;
+  /((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret|authorization|cookie)["']?\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|(?:(?:Bearer|Basic|Token)\s+)?[^\s"',;&]+)/gi;
 
 /** user:password@ in connection strings (postgres://u:p@host, amqp://…, redis://:p@host). */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s@/]+)@/gi;
@@ -40,7 +40,10 @@ export function redactText(text: string): string {
     URL_CREDENTIALS,
     (_, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`,
   );
-  result = result.replace(KEY_VALUE_PATTERN, (_, key: string) => `${key}${REDACTED}`);
+  result = result.replace(KEY_VALUE_PATTERN, (_, key: string, value: string) => {
+    const quote = value[0] === '"' || value[0] === "'" ? value[0] : '';
+    return `${key}${quote}${REDACTED}${quote}`;
+  });
   return result;
 }
 
@@ -69,7 +72,7 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
 /** Newlines and terminal escape codes in untrusted text cannot forge log lines or recolor a terminal. */
 export function neutralizeControl(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => {
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (c) => {
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
 }

@@ -41,12 +41,15 @@ export interface SlackMessage {
 /** Decodes Slack's three HTML entities and unwraps `<url|label>`, `<@U…>`, `<#C…|name>` links. */
 export function slackToPlain(text: string): string {
   return text
-    .replace(/<(?:https?|mailto):[^|>]*\|([^>]*)>/g, '$1')
-    .replace(/<((?:https?|mailto):[^>]*)>/g, '$1')
-    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, '#$1')
-    .replace(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g, '@$1')
-    .replace(/<!(here|channel|everyone)(?:\|[^>]*)?>/g, '@$1')
-    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, '@$1')
+    .replace(/<(?:https?|mailto):[^|<>]*\|([^<>]*)>/g, '$1')
+    .replace(/<((?:https?|mailto):[^<>]*)>/g, '$1')
+    .replace(/<#[A-Z0-9]+\|([^<>]*)>/g, '#$1')
+    .replace(/<@([A-Z0-9]+)(?:\|[^<>]*)?>/g, '@$1')
+    .replace(/<!(here|channel|everyone)(?:\|[^<>]*)?>/g, '@$1')
+    .replace(
+      /<!subteam\^([A-Z0-9]+)(?:\|@?([^<>]*))?>/g,
+      (_, id: string, label?: string) => `@${label || id}`,
+    )
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
@@ -107,7 +110,11 @@ export function messageText(message: SlackMessage): string {
     if (attachment.footer) parts.push(attachment.footer);
     if (!attachment.title && !attachment.text && attachment.fallback) parts.push(attachment.fallback);
   }
-  parts.push(...blocksText(message.blocks));
+  // A message typed by a person carries its text twice: in `text` and in a rich_text block.
+  const blocks = message.text
+    ? message.blocks?.filter((b) => (b as { type?: string }).type !== 'rich_text')
+    : message.blocks;
+  parts.push(...blocksText(blocks));
   return slackToPlain(parts.join('\n'));
 }
 

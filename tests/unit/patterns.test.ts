@@ -109,7 +109,10 @@ describe('classifyPattern', () => {
 
   test('thresholds come from the settings', () => {
     const history = [at('firing', 20), at('resolved', 10)];
-    const strict = { recurring: { count: 2, windowMinutes: 60 }, flapping: { transitions: 2, windowMinutes: 60 } };
+    const strict = {
+      recurring: { count: 2, windowMinutes: 60 },
+      flapping: { transitions: 2, windowMinutes: 60 },
+    };
     const pattern = classifyPattern(history, firingNow, strict);
     expect(pattern).toMatchObject({ recurring: true, flapping: true, firings: 2, transitions: 2 });
   });

@@ -41,7 +41,13 @@ function badInput(payload: unknown): AalsError {
 // Alertmanager slack_configs, default template: label values only
 // ---------------------------------------------------------------------------------------------
 
-type Row = [file: string, status: Alert['status'], alertname: string, severity: Alert['severity'], count: number];
+type Row = [
+  file: string,
+  status: Alert['status'],
+  alertname: string,
+  severity: Alert['severity'],
+  count: number,
+];
 
 const SLACK_DEFAULT: Row[] = [
   ['firing-single.json', 'firing', 'HighMemoryUsage', 'critical', 1],
@@ -62,7 +68,9 @@ const GROUP_KEYS: Record<string, string> = {
 
 describe('parsePayload: Alertmanager Slack notifications, default template', () => {
   test('the fixture table covers every capture', () => {
-    expect(SLACK_DEFAULT.map(([file]) => file).sort()).toEqual(fixtureNames('alertmanager/slack-default').sort());
+    expect(SLACK_DEFAULT.map(([file]) => file).sort()).toEqual(
+      fixtureNames('alertmanager/slack-default').sort(),
+    );
   });
 
   test.each(SLACK_DEFAULT)('%s → %s %s (%s, count %d)', (file, status, alertname, severity, count) => {
@@ -110,7 +118,9 @@ describe('parsePayload: Alertmanager Slack notifications, default template', () 
 
   test('the alertmanager parser ignores messages from other senders', () => {
     expect(alertmanagerSlackParser.parse({ text: '[FIRING:1] HighCPUUsage' }, context)).toBeNull();
-    expect(alertmanagerSlackParser.parse({ username: 'someone', attachments: [{ title: 'hello' }] }, context)).toBeNull();
+    expect(
+      alertmanagerSlackParser.parse({ username: 'someone', attachments: [{ title: 'hello' }] }, context),
+    ).toBeNull();
   });
 });
 
@@ -215,28 +225,31 @@ describe('parsePayload: Alertmanager Slack notifications with fields', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('parsePayload: Alertmanager webhook bodies', () => {
-  test.each(fixtureNames('alertmanager/webhook'))('%s keeps full labels and Alertmanager fingerprints', (file) => {
-    const body = webhook(file);
-    const outcome = parse(body);
-    expect(outcome.parser).toBe('alertmanager_webhook');
-    expect(outcome.alerts).toHaveLength(body.alerts.length);
-    outcome.alerts.forEach((alert, i) => {
-      const sent = body.alerts[i] as WebhookFixture['alerts'][number];
-      expect(alert.source).toBe('alertmanager_webhook');
-      expect(alert.status).toBe(sent.status);
-      expect(alert.labels).toEqual(sent.labels);
-      expect(alert.annotations).toEqual(sent.annotations);
-      expect(alert.fingerprint).toBe(sent.fingerprint);
-      expect(alert.alertname).toBe(sent.labels.alertname);
-      expect(alert.severity).toBe(sent.labels.severity ?? 'unknown');
-      expect(alert.groupKey).toBe(body.groupKey);
-      expect(alert.generatorURL).toBe(sent.generatorURL);
-      expect(alert.url).toBe(`${body.externalURL.replace(/\/$/, '')}/#/alerts`);
-      expect(alert.startsAt).toBe(new Date(sent.startsAt).toISOString());
-      // Go's zero time means "no end" while firing.
-      expect(alert.endsAt).toBe(sent.status === 'resolved' ? new Date(sent.endsAt).toISOString() : null);
-    });
-  });
+  test.each(fixtureNames('alertmanager/webhook'))(
+    '%s keeps full labels and Alertmanager fingerprints',
+    (file) => {
+      const body = webhook(file);
+      const outcome = parse(body);
+      expect(outcome.parser).toBe('alertmanager_webhook');
+      expect(outcome.alerts).toHaveLength(body.alerts.length);
+      outcome.alerts.forEach((alert, i) => {
+        const sent = body.alerts[i] as WebhookFixture['alerts'][number];
+        expect(alert.source).toBe('alertmanager_webhook');
+        expect(alert.status).toBe(sent.status);
+        expect(alert.labels).toEqual(sent.labels);
+        expect(alert.annotations).toEqual(sent.annotations);
+        expect(alert.fingerprint).toBe(sent.fingerprint);
+        expect(alert.alertname).toBe(sent.labels.alertname);
+        expect(alert.severity).toBe(sent.labels.severity ?? 'unknown');
+        expect(alert.groupKey).toBe(body.groupKey);
+        expect(alert.generatorURL).toBe(sent.generatorURL);
+        expect(alert.url).toBe(`${body.externalURL.replace(/\/$/, '')}/#/alerts`);
+        expect(alert.startsAt).toBe(new Date(sent.startsAt).toISOString());
+        // Go's zero time means "no end" while firing.
+        expect(alert.endsAt).toBe(sent.status === 'resolved' ? new Date(sent.endsAt).toISOString() : null);
+      });
+    },
+  );
 
   test('a partially resolved group keeps each alert’s own status', () => {
     const statuses = parse(webhook('firing-grouped-partially-resolved.json')).alerts.map((a) => [
@@ -277,11 +290,39 @@ type SlackRow = [
 ];
 
 const SLACK_FIXTURES: SlackRow[] = [
-  ['grafana-firing.json', 'grafana', 'firing', 'HighCPUUsage', 'critical', { instance: 'web-1:9100', job: 'node' }],
-  ['grafana-firing-v9-valuestring.json', 'grafana', 'firing', 'HighCPUUsage', 'critical', { instance: 'web-1:9100' }],
+  [
+    'grafana-firing.json',
+    'grafana',
+    'firing',
+    'HighCPUUsage',
+    'critical',
+    { instance: 'web-1:9100', job: 'node' },
+  ],
+  [
+    'grafana-firing-v9-valuestring.json',
+    'grafana',
+    'firing',
+    'HighCPUUsage',
+    'critical',
+    { instance: 'web-1:9100' },
+  ],
   ['grafana-resolved.json', 'grafana', 'resolved', 'HighCPUUsage', 'critical', { instance: 'web-1:9100' }],
-  ['datadog-triggered.json', 'datadog', 'firing', 'High CPU on host:web-1', 'error', { host: 'web-1', env: 'prod' }],
-  ['datadog-recovered.json', 'datadog', 'resolved', 'High CPU on host:web-1', 'error', { monitor_id: '12345678' }],
+  [
+    'datadog-triggered.json',
+    'datadog',
+    'firing',
+    'High CPU on host:web-1',
+    'error',
+    { host: 'web-1', env: 'prod' },
+  ],
+  [
+    'datadog-recovered.json',
+    'datadog',
+    'resolved',
+    'High CPU on host:web-1',
+    'error',
+    { monitor_id: '12345678' },
+  ],
   ['datadog-warn.json', 'datadog', 'firing', 'High CPU on host:web-1', 'warning', { priority: 'P3' }],
   ['datadog-no-data.json', 'datadog', 'firing', 'High CPU on host:web-1', 'error', { service: 'checkout' }],
   [
@@ -293,8 +334,22 @@ const SLACK_FIXTURES: SlackRow[] = [
     { incident_id: 'Q2W8XZ3L9ABCDE', incident_number: '1234', service: 'checkout-api', urgency: 'high' },
   ],
   ['pagerduty-acknowledged.json', 'pagerduty', 'firing', 'High CPU on web-1', 'critical', { priority: 'P1' }],
-  ['pagerduty-resolved.json', 'pagerduty', 'resolved', 'High CPU on web-1', 'critical', { service: 'checkout-api' }],
-  ['pagerduty-v1-triggered-attachment.json', 'pagerduty', 'firing', 'High CPU on web-1', 'error', { urgency: 'high' }],
+  [
+    'pagerduty-resolved.json',
+    'pagerduty',
+    'resolved',
+    'High CPU on web-1',
+    'critical',
+    { service: 'checkout-api' },
+  ],
+  [
+    'pagerduty-v1-triggered-attachment.json',
+    'pagerduty',
+    'firing',
+    'High CPU on web-1',
+    'error',
+    { urgency: 'high' },
+  ],
   [
     'chatbot-cloudwatch-alarm.json',
     'cloudwatch',
@@ -303,7 +358,14 @@ const SLACK_FIXTURES: SlackRow[] = [
     'unknown',
     { region: 'us-east-1', account: '123456789012' },
   ],
-  ['chatbot-cloudwatch-ok.json', 'cloudwatch', 'resolved', 'HighCPU-web-1', 'unknown', { region: 'us-east-1' }],
+  [
+    'chatbot-cloudwatch-ok.json',
+    'cloudwatch',
+    'resolved',
+    'HighCPU-web-1',
+    'unknown',
+    { region: 'us-east-1' },
+  ],
   [
     'cloudwatch-raw-json-in-text.json',
     'cloudwatch',
@@ -312,8 +374,22 @@ const SLACK_FIXTURES: SlackRow[] = [
     'unknown',
     { namespace: 'AWS/EC2', metric_name: 'CPUUtilization', instance_id: 'i-0abc123def4567890' },
   ],
-  ['lambda-notify-slack-cloudwatch-alarm.json', 'cloudwatch', 'firing', 'HighCPU-web-1', 'unknown', { region: 'us-east-1' }],
-  ['icinga2-slack-problem.json', 'text', 'firing', 'HTTP CRITICAL', 'critical', { host: 'web-3', service: 'HTTP' }],
+  [
+    'lambda-notify-slack-cloudwatch-alarm.json',
+    'cloudwatch',
+    'firing',
+    'HighCPU-web-1',
+    'unknown',
+    { region: 'us-east-1' },
+  ],
+  [
+    'icinga2-slack-problem.json',
+    'text',
+    'firing',
+    'HTTP CRITICAL',
+    'critical',
+    { host: 'web-3', service: 'HTTP' },
+  ],
   [
     'zabbix-slack-problem.json',
     'text',
@@ -333,14 +409,17 @@ const SLACK_FIXTURES: SlackRow[] = [
 ];
 
 describe('parsePayload: other tools’ Slack messages', () => {
-  test.each(SLACK_FIXTURES)('%s → %s parser, %s %s (%s)', (file, parser, status, alertname, severity, labels) => {
-    const outcome = parseFixture(`slack/${file}`);
-    expect(outcome.parser).toBe(parser);
-    expect(outcome.alerts).toHaveLength(1);
-    const alert = outcome.alerts[0] as Alert;
-    expect(alert).toMatchObject({ source: parser, status, alertname, severity, count: 1 });
-    expect(alert.labels).toMatchObject({ ...labels, alertname });
-  });
+  test.each(SLACK_FIXTURES)(
+    '%s → %s parser, %s %s (%s)',
+    (file, parser, status, alertname, severity, labels) => {
+      const outcome = parseFixture(`slack/${file}`);
+      expect(outcome.parser).toBe(parser);
+      expect(outcome.alerts).toHaveLength(1);
+      const alert = outcome.alerts[0] as Alert;
+      expect(alert).toMatchObject({ source: parser, status, alertname, severity, count: 1 });
+      expect(alert.labels).toMatchObject({ ...labels, alertname });
+    },
+  );
 
   test('grafana firing and resolved share fingerprint and group key', () => {
     const firing = only('slack/grafana-firing.json');
@@ -349,8 +428,13 @@ describe('parsePayload: other tools’ Slack messages', () => {
     expect(firing.fingerprint).toBe(labelsFingerprint(firing.labels));
     expect(firing.groupKey).toBe('grafana:HighCPUUsage Infrastructure');
     expect(resolved.groupKey).toBe(firing.groupKey);
-    expect(firing.annotations).toMatchObject({ summary: 'High CPU usage on web-1:9100', value: 'A=93.27, C=1' });
-    expect(firing.generatorURL).toBe('https://grafana.example.com/alerting/grafana/ddlq2x7a8b9c0e/view?orgId=1');
+    expect(firing.annotations).toMatchObject({
+      summary: 'High CPU usage on web-1:9100',
+      value: 'A=93.27, C=1',
+    });
+    expect(firing.generatorURL).toBe(
+      'https://grafana.example.com/alerting/grafana/ddlq2x7a8b9c0e/view?orgId=1',
+    );
     // Grafana stamps the attachment: firing starts then, resolved ends then.
     expect(firing.startsAt).toBe(new Date(1718029335 * 1000).toISOString());
     expect(resolved.endsAt).not.toBeNull();
@@ -387,7 +471,11 @@ describe('parsePayload: other tools’ Slack messages', () => {
     const acknowledged = only('slack/pagerduty-acknowledged.json');
     const resolved = only('slack/pagerduty-resolved.json');
     const v1 = only('slack/pagerduty-v1-triggered-attachment.json');
-    expect([triggered.status, acknowledged.status, resolved.status]).toEqual(['firing', 'firing', 'resolved']);
+    expect([triggered.status, acknowledged.status, resolved.status]).toEqual([
+      'firing',
+      'firing',
+      'resolved',
+    ]);
     expect([triggered, acknowledged, resolved].map((a) => a.annotations.incident_status)).toEqual([
       'triggered',
       'acknowledged',
@@ -419,7 +507,13 @@ describe('parsePayload: other tools’ Slack messages', () => {
 
   test('every parser returns null for a message that is not its format', () => {
     const chat: SlackMessage = { text: 'lunch?', user: 'U123' };
-    for (const parser of [grafanaParser, alertmanagerSlackParser, datadogParser, pagerdutyParser, cloudwatchParser]) {
+    for (const parser of [
+      grafanaParser,
+      alertmanagerSlackParser,
+      datadogParser,
+      pagerdutyParser,
+      cloudwatchParser,
+    ]) {
       expect(parser.parse(chat, context)).toBeNull();
     }
     expect(textParser.parse(chat, context)).toBeNull();
@@ -445,14 +539,26 @@ describe('parsePayload: other tools’ Slack messages', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('parsePayload: plain text alerts', () => {
-  type TextRow = [index: number, status: Alert['status'], alertname: string, severity: Alert['severity'], host?: string];
+  type TextRow = [
+    index: number,
+    status: Alert['status'],
+    alertname: string,
+    severity: Alert['severity'],
+    host?: string,
+  ];
   const TEXT: TextRow[] = [
     [0, 'firing', 'disk full on db-01 (/var/lib/postgresql 96%)', 'unknown', 'db-01'],
     [1, 'resolved', 'disk full on db-01', 'unknown', 'db-01'],
     [2, 'firing', 'host web-3 down', 'critical', 'web-3'],
     [3, 'firing', 'HTTP CRITICAL', 'critical', 'web-3'],
     [4, 'resolved', 'Host UP', 'info', 'web-3'],
-    [5, 'firing', '/var/lib/postgresql: Disk space is critically low (used > 90%) on db-01', 'unknown', 'db-01'],
+    [
+      5,
+      'firing',
+      '/var/lib/postgresql: Disk space is critically low (used > 90%) on db-01',
+      'unknown',
+      'db-01',
+    ],
     [6, 'firing', 'checkout-api 5xx rate 12.4% > 5% (prod)', 'critical', undefined],
     [7, 'firing', 'replication lag on db-02 is 45s', 'warning', 'db-02'],
     [8, 'resolved', 'replication lag on db-02 is 0s', 'unknown', 'db-02'],
@@ -535,7 +641,8 @@ describe('parsePayload: plain text alerts', () => {
   });
 
   test('a 1 MB alert message parses in well under a second, trimmed to bounded fields', () => {
-    const line = 'ts=2024-06-10T14:22:15Z level=error msg="upstream timeout" host=web-1 path=/api/v1/orders 日本語 🔥\n';
+    const line =
+      'ts=2024-06-10T14:22:15Z level=error msg="upstream timeout" host=web-1 path=/api/v1/orders 日本語 🔥\n';
     const body = `FIRING: checkout latency high on web-1\n${line.repeat(Math.ceil((1024 * 1024) / Buffer.byteLength(line)))}`;
     expect(Buffer.byteLength(body)).toBeGreaterThanOrEqual(1024 * 1024);
     const started = performance.now();
@@ -708,10 +815,18 @@ describe('parseAlertmanagerTitle', () => {
   test.each([
     [
       '[FIRING:2] HighCPUUsage prod-tokyo checkout (production node warning)',
-      { status: 'firing', count: 2, groupValues: ['HighCPUUsage', 'prod-tokyo', 'checkout'], commonValues: ['production', 'node', 'warning'] },
+      {
+        status: 'firing',
+        count: 2,
+        groupValues: ['HighCPUUsage', 'prod-tokyo', 'checkout'],
+        commonValues: ['production', 'node', 'warning'],
+      },
     ],
     ['[FIRING:1] Watchdog ', { status: 'firing', count: 1, groupValues: ['Watchdog'], commonValues: [] }],
-    ['[RESOLVED] HighCPUUsage', { status: 'resolved', count: 1, groupValues: ['HighCPUUsage'], commonValues: [] }],
+    [
+      '[RESOLVED] HighCPUUsage',
+      { status: 'resolved', count: 1, groupValues: ['HighCPUUsage'], commonValues: [] },
+    ],
     [
       '[FIRING:3] A B | http://alertmanager.example:9093/#/alerts',
       { status: 'firing', count: 3, groupValues: ['A', 'B'], commonValues: [] },
@@ -721,18 +836,24 @@ describe('parseAlertmanagerTitle', () => {
     expect(parseAlertmanagerTitle(title)).toEqual(expected);
   });
 
-  test.each([['hello'], [''], ['FIRING: no brackets'], ['[FIRING:1, RESOLVED:1] DiskAlmostFull Infrastructure (a b)']])(
-    '%j is not an Alertmanager title',
-    (title) => {
-      expect(parseAlertmanagerTitle(title)).toBeNull();
-    },
-  );
+  test.each([
+    ['hello'],
+    [''],
+    ['FIRING: no brackets'],
+    ['[FIRING:1, RESOLVED:1] DiskAlmostFull Infrastructure (a b)'],
+  ])('%j is not an Alertmanager title', (title) => {
+    expect(parseAlertmanagerTitle(title)).toBeNull();
+  });
 
   test('the grafana parser handles the mixed "[FIRING:1, RESOLVED:1]" title itself', () => {
     const [alert] = grafanaParser.parse(
       {
         attachments: [
-          { footer: 'Grafana v10.4.2', title: '[FIRING:1, RESOLVED:1] DiskAlmostFull Infrastructure (warning)', text: 'custom' },
+          {
+            footer: 'Grafana v10.4.2',
+            title: '[FIRING:1, RESOLVED:1] DiskAlmostFull Infrastructure (warning)',
+            text: 'custom',
+          },
         ],
       },
       context,
@@ -748,7 +869,13 @@ describe('grafanaBlocks', () => {
       '**Firing**\n\nValue: A=1\nLabels:\n - alertname = One\n - instance = a\nAnnotations:\n - summary = first\nSource: https://g/1\n\n' +
       '**Resolved**\n\nValue: A=0\nLabels:\n - alertname = Two\n';
     expect(grafanaBlocks(text)).toEqual([
-      { status: 'firing', values: 'A=1', labels: { alertname: 'One', instance: 'a' }, annotations: { summary: 'first' }, source: 'https://g/1' },
+      {
+        status: 'firing',
+        values: 'A=1',
+        labels: { alertname: 'One', instance: 'a' },
+        annotations: { summary: 'first' },
+        source: 'https://g/1',
+      },
       { status: 'resolved', values: 'A=0', labels: { alertname: 'Two' }, annotations: {} },
     ]);
   });
@@ -790,5 +917,46 @@ describe('normalizeSeverity and severityInText', () => {
     ['all good', 'unknown'],
   ])('severityInText(%j) = %s', (text, expected) => {
     expect(severityInText(text)).toBe(expected);
+  });
+});
+
+describe('pathological input stays fast', () => {
+  const context = { receivedAt: new Date('2026-01-01T00:00:00Z') };
+  test.each([
+    ['one 1 MB word', { text: 'a'.repeat(1 << 20) }],
+    [
+      'a firing line followed by 1 MB of one word',
+      { text: `FIRING: disk full on db-01 ${'x'.repeat(1 << 20)}` },
+    ],
+    ['unterminated links', { text: '<https://a|'.repeat(30_000) }],
+    [
+      'a 1 MB Alertmanager title',
+      {
+        username: 'Alertmanager',
+        attachments: [{ title: `[FIRING:1] ${'x '.repeat(1 << 19)}`, title_link: 'http://am/#/alerts' }],
+      },
+    ],
+  ])('%s parses in under a second', (_name, payload) => {
+    const started = performance.now();
+    parsePayload(payload, context);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('message text read once', () => {
+  test('a message typed by a person is not read twice from its rich_text block', () => {
+    const text = 'ALERT web-1 cpu pegged at 100%';
+    const message: SlackMessage = {
+      text,
+      blocks: [
+        { type: 'rich_text', elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text }] }] },
+      ],
+    };
+    expect(messageText(message)).toBe(text);
+  });
+
+  test('user-group mentions keep their handle or ID', () => {
+    expect(slackToPlain('<!subteam^S0SRE|@sre> look')).toBe('@sre look');
+    expect(slackToPlain('<!subteam^S0SRE> look')).toBe('@S0SRE look');
   });
 });

@@ -8,16 +8,32 @@ const R = '[REDACTED]';
 
 /** [name, secret as it appears in text, the part that must disappear] */
 const SECRETS: Array<[string, string, string]> = [
-  ['Slack bot token', 'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xoxb-1234567890'],
-  ['Slack user token', 'xoxp-1234567890-1234567890-1234567890123-abcdef0123456789', 'xoxp-1234567890'],
-  ['Slack app token', 'xapp-1-A0123456789-1234567890123-abcdef0123456789abcdef', 'xapp-1-A0123456789'],
+  ['Slack bot token', 'xox' + 'b-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xox' + 'b-1234567890'],
+  [
+    'Slack user token',
+    'xox' + 'p-1234567890-1234567890-1234567890123-abcdef0123456789',
+    'xox' + 'p-1234567890',
+  ],
+  [
+    'Slack app token',
+    'xapp' + '-1-A0123456789-1234567890123-abcdef0123456789abcdef',
+    'xapp' + '-1-A0123456789',
+  ],
   [
     'Slack incoming webhook URL',
     'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
     'T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
   ],
-  ['Anthropic key', 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'],
-  ['GitHub token', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789'],
+  [
+    'Anthropic key',
+    'sk-' + 'ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+    'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  ],
+  [
+    'GitHub token',
+    'gh' + 'p_abcdefghijklmnopqrstuvwxyz0123456789',
+    'gh' + 'p_abcdefghijklmnopqrstuvwxyz0123456789',
+  ],
   ['AWS access key', 'AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE'],
   [
     'JWT',
@@ -34,7 +50,7 @@ const SECRETS: Array<[string, string, string]> = [
 ];
 
 const PEM = [
-  '-----BEGIN RSA PRIVATE KEY-----',
+  '-----BEGIN RSA ' + 'PRIVATE KEY-----',
   'MIIEowIBAAKCAQEA7bqExampleKeyMaterialLine1',
   'bm90IGEgcmVhbCBrZXkgYnV0IGxvbmcgZW5vdWdo',
   '-----END RSA PRIVATE KEY-----',
@@ -55,7 +71,7 @@ describe('redactText', () => {
   });
 
   test('removes a PEM block cut off before its END line', () => {
-    const result = redactText('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA');
+    const result = redactText('-----BEGIN OPENSSH ' + 'PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA');
     expect(result).toBe(R);
   });
 
@@ -68,7 +84,7 @@ describe('redactText', () => {
   });
 
   test('redacts every occurrence, not only the first', () => {
-    const result = redactText('a xoxb-1111111111-aaaaaaaaaa b xoxb-2222222222-bbbbbbbbbb c');
+    const result = redactText('a xox' + 'b-1111111111-aaaaaaaaaa b xox' + 'b-2222222222-bbbbbbbbbb c');
     expect(result).toBe(`a ${R} b ${R} c`);
   });
 
@@ -94,7 +110,7 @@ describe('redact', () => {
         api_key: 12345,
         Authorization: 'Bearer abc',
         signing_secret: 's',
-        deeper: [{ token: 'tok' }, 'xoxb-1234567890-abcdefghij', { note: 'db postgres://u:pw123@h/db' }],
+        deeper: [{ token: 'tok' }, 'xox' + 'b-1234567890-abcdefghij', { note: 'db postgres://u:pw123@h/db' }],
       },
       count: 3,
       ok: true,
@@ -117,9 +133,9 @@ describe('redact', () => {
   });
 
   test('does not change its input', () => {
-    const input = { password: 'hunter2', list: ['xoxb-1234567890-abcdefghij'] };
+    const input = { password: 'hunter2', list: ['xox' + 'b-1234567890-abcdefghij'] };
     redact(input);
-    expect(input).toEqual({ password: 'hunter2', list: ['xoxb-1234567890-abcdefghij'] });
+    expect(input).toEqual({ password: 'hunter2', list: ['xox' + 'b-1234567890-abcdefghij'] });
   });
 
   test('null and undefined secret-named values stay as they are', () => {
@@ -134,7 +150,7 @@ describe('redact', () => {
   });
 
   test('turns Error objects into plain records with redacted message and stack', () => {
-    const error = new TypeError('call failed with xoxb-1234567890-abcdefghij');
+    const error = new TypeError('call failed with xox' + 'b-1234567890-abcdefghij');
     const result = redact({ error }) as { error: { name: string; message: string; stack: string } };
     expect(result.error.name).toBe('TypeError');
     expect(result.error.message).toBe(`call failed with ${R}`);
@@ -151,7 +167,9 @@ describe('redact', () => {
 
 describe('neutralizeControl', () => {
   test('removes ANSI colour and cursor escapes', () => {
-    expect(neutralizeControl('\u001b[31mred\u001b[0m \u001b[2Kcleared \u001b[?25lhidden')).toBe('red cleared hidden');
+    expect(neutralizeControl('\u001b[31mred\u001b[0m \u001b[2Kcleared \u001b[?25lhidden')).toBe(
+      'red cleared hidden',
+    );
   });
 
   test('escapes carriage returns, bells, NUL, DEL and bare ESC', () => {
@@ -183,7 +201,13 @@ describe('logger', () => {
 
   async function writeAndRead(write: (logger: ReturnType<typeof createLogger>) => void, lines: number) {
     const before = localDate(new Date());
-    const logger = createLogger({ level: 'info', dir: dir.path, maxSize: '20m', maxFiles: '14d', console: false });
+    const logger = createLogger({
+      level: 'info',
+      dir: dir.path,
+      maxSize: '20m',
+      maxFiles: '14d',
+      console: false,
+    });
     write(logger);
     const finished = new Promise<void>((resolve) => logger.on('finish', () => resolve()));
     logger.end();
@@ -192,30 +216,39 @@ describe('logger', () => {
     for (;;) {
       const files = readdirSync(dir.path).filter((f) => /^aals-\d{4}-\d{2}-\d{2}\.log$/.test(f));
       const file = files[0];
-      const content = file && existsSync(join(dir.path, file)) ? readFileSync(join(dir.path, file), 'utf8') : '';
+      const content =
+        file && existsSync(join(dir.path, file)) ? readFileSync(join(dir.path, file), 'utf8') : '';
       const written = content.split('\n').filter(Boolean);
       if (written.length >= lines) {
         expect(files).toHaveLength(1);
         expect([`aals-${before}.log`, `aals-${localDate(new Date())}.log`]).toContain(file);
         return { content, written };
       }
-      if (Date.now() > deadline) throw new Error(`log file has ${written.length} of ${lines} lines: ${files.join(',')}`);
+      if (Date.now() > deadline)
+        throw new Error(`log file has ${written.length} of ${lines} lines: ${files.join(',')}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
   test('writes JSON lines to aals-YYYY-MM-DD.log with every secret redacted', async () => {
     const { content, written } = await writeAndRead((logger) => {
-      logger.info('posting with xoxb-1234567890-abcdefghijkl to https://hooks.slack.com/services/T0AAA/B0BBB/ZZZZZZZZ', {
-        botToken: 'xoxb-999999999-zzzzzzzzzz',
-        request: { url: 'postgres://app:pw-Secret-123@db/app', headers: { authorization: 'Bearer eyJraWQ' } },
-        note: 'key ghp_abcdefghijklmnopqrstuvwxyz0123456789',
-      });
+      logger.info(
+        'posting with xox' +
+          'b-1234567890-abcdefghijkl to https://hooks.slack.com/services/T0AAA/B0BBB/ZZZZZZZZ',
+        {
+          botToken: 'xox' + 'b-999999999-zzzzzzzzzz',
+          request: {
+            url: 'postgres://app:pw-Secret-123@db/app',
+            headers: { authorization: 'Bearer eyJraWQ' },
+          },
+          note: 'key gh' + 'p_abcdefghijklmnopqrstuvwxyz0123456789',
+        },
+      );
       logger.error('failed', { error: new Error('AKIAIOSFODNN7EXAMPLE rejected') });
     }, 2);
     for (const secret of [
-      'xoxb-1234567890',
-      'xoxb-999999999',
+      'xox' + 'b-1234567890',
+      'xox' + 'b-999999999',
       'T0AAA/B0BBB',
       'pw-Secret-123',
       'eyJraWQ',
@@ -257,5 +290,21 @@ describe('logger', () => {
       logger.info('written');
     }, 1);
     expect(written.map((line) => JSON.parse(line).message)).toEqual(['written']);
+  });
+});
+
+describe('redaction of values that would leak partly', () => {
+  test('quoted values with spaces disappear whole', () => {
+    expect(redactText('PASSWORD: "Sup3r Secret"')).toBe(`PASSWORD: "${R}"`);
+    expect(redactText('{"password":"p4ss word","user":"bob"}')).toBe(`{"password":"${R}","user":"bob"}`);
+  });
+
+  test('cookies in text are redacted', () => {
+    expect(redactText('Cookie: session=abc123def')).not.toContain('abc123def');
+  });
+
+  test('newlines are escaped so a value cannot start a forged log line', () => {
+    expect(neutralizeControl('line1\n{"level":"error"}')).toBe('line1\\u000a{"level":"error"}');
+    expect(neutralizeControl('tab\tkept')).toBe('tab\tkept');
   });
 });

@@ -87,8 +87,8 @@ export class SlackEmulator {
       botId: 'B0AALS0001',
       botUserId: 'U0AALSBOT1',
       botName: 'aals',
-      botToken: options.botToken ?? 'xoxb-sandbox-token',
-      appToken: options.appToken ?? 'xapp-1-sandbox-token',
+      botToken: options.botToken ?? 'xoxb-emulator',
+      appToken: options.appToken ?? 'xapp-1-emulator',
     };
     this.transport = options.transport ?? { type: 'socket' };
     this.rateLimiter = new RateLimiter(options.rateLimit?.perSecond ?? 1, options.rateLimit?.burst ?? 20);

@@ -133,7 +133,7 @@ export function alertSummary(items: AnalyzedAlert[], options: SummaryOptions): S
   const text = first
     ? `${firing.length ? 'Firing' : 'Resolved'}: ${first.alertname}${items.length > 1 ? ` and ${items.length - 1} more` : ''} (${first.severity})`
     : 'Alert';
-  return { text: truncate(text, 300), blocks };
+  return { text: escapeMrkdwn(truncate(text, 300)), blocks };
 }
 
 /** "✅ HighCPUUsage resolved after 12 m" in the firing alert's thread. */
@@ -147,7 +147,7 @@ export function resolvedNotice(items: AnalyzedAlert[], now: Date): SlackText {
   });
   if (items.length > 20) lines.push(`…and ${items.length - 20} more resolved`);
   const first = items[0]?.alert;
-  const text = first ? `${first.alertname} resolved` : 'Resolved';
+  const text = first ? escapeMrkdwn(`${first.alertname} resolved`) : 'Resolved';
   return {
     text,
     blocks: [
