@@ -7,6 +7,8 @@ const REQUIRED = [
   'tests/integration/slack-app.test.ts',
   'tests/integration/crash-recovery.test.ts',
   'tests/integration/bad-input.test.ts',
+  'tests/integration/intake.test.ts',
+  'tests/integration/slack-resilience.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));
