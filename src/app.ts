@@ -9,7 +9,9 @@ import { createIntakeServer } from './intake/http-server.js';
 import { AlertmanagerClient } from './integrations/alertmanager/client.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { Dispatcher, type DispatcherOptions } from './pipeline/dispatcher.js';
 import { Inbox, type InboxOptions } from './pipeline/inbox.js';
+import { IncidentTracker } from './pipeline/incident-tracker.js';
 import { Processor } from './pipeline/processor.js';
 import { SlackEmulator } from './slack/emulator/emulator.js';
 import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
@@ -23,6 +25,7 @@ export interface AalsOptions {
   cwd?: string;
   now?: () => Date;
   inbox?: InboxOptions;
+  dispatch?: Partial<DispatcherOptions>;
   /** Sandbox mode: the emulator's settings (tests use HTTP delivery or fast retries). */
   sandbox?: ConstructorParameters<typeof SlackEmulator>[0];
 }
@@ -32,6 +35,8 @@ export interface RunningAals {
   mode: SlackMode;
   store: Store;
   inbox: Inbox;
+  dispatcher: Dispatcher;
+  tracker: IncidentTracker;
   metrics: Metrics;
   slack: SlackRuntime;
   sandbox: SlackEmulator | undefined;
@@ -77,9 +82,12 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
         };
 
   let slack: SlackRuntime | undefined;
-  const alertmanagerUrl = config.modules.alertmanager.url;
-  const processor = new Processor({
-    config,
+  const permalink = (channel: string, ts: string) =>
+    slack?.workspaceUrl
+      ? `${slack.workspaceUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`
+      : null;
+  const tracker = new IncidentTracker(store, config.correlation, { permalink });
+  const dispatcher = new Dispatcher({
     store,
     logger,
     metrics,
@@ -87,6 +95,26 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       if (!slack) throw new AalsError(ErrorCode.IntegrationUnavailable, 'Slack is not connected yet');
       return slack.client;
     }),
+    topology: () => tracker.correlator.topology,
+    viewOptions: () => ({
+      now: new Date(),
+      recurringWindowMinutes: config.patterns.recurring.windowMinutes,
+      flappingWindowMinutes: config.patterns.flapping.windowMinutes,
+    }),
+    options: {
+      postsPerSecond: config.slack.postsPerSecond,
+      postBurst: config.slack.postBurst,
+      ...options.dispatch,
+    },
+  });
+  const alertmanagerUrl = config.modules.alertmanager.url;
+  const processor = new Processor({
+    config,
+    store,
+    tracker,
+    logger,
+    metrics,
+    onCommitted: () => dispatcher.wake(),
     alertmanager:
       isModuleEnabled(config, 'alertmanager') && alertmanagerUrl
         ? new AlertmanagerClient({ url: alertmanagerUrl, timeoutMs: config.modules.alertmanager.timeoutMs })
@@ -96,7 +124,6 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       const wanted = config.slack.notifyChannel ?? config.slack.alertChannels[0];
       return (wanted && slack?.directory.idOf(wanted)) || slack?.directory.alertChannelIds[0] || null;
     },
-    ...(options.now ? { now: options.now } : {}),
   });
   const inbox = new Inbox(store, processor, logger, metrics, options.inbox);
 
@@ -149,6 +176,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     throw error;
   }
   const recovered = inbox.recover();
+  dispatcher.wake();
   store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
   logger.info('AALS started', { mode, url, recovered });
 
@@ -158,6 +186,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     mode,
     store,
     inbox,
+    dispatcher,
+    tracker,
     metrics,
     slack,
     sandbox,
@@ -166,6 +196,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       if (stopped) return;
       stopped = true;
       await inbox.stop();
+      await dispatcher.stop();
       await slack?.stop();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

@@ -1,4 +1,4 @@
-import type { SlackText } from '../slack/views/alert-summary.js';
+import type { SlackText } from '../slack/views/incident-summary.js';
 import { escapeMrkdwn } from '../slack/views/text.js';
 import type { Store } from '../store/store.js';
 import { quickDiagnosis } from './diagnose.js';
@@ -48,6 +48,7 @@ function status(ctx: CommandContext): CommandReply {
   const { store, now } = ctx;
   const dayAgo = new Date(now.getTime() - 24 * 3600_000);
   const counts = store.rawEvents.countByStatus();
+  const incidents = store.incidents.counts();
   const received = Object.values(counts).reduce((a, b) => a + b, 0);
   const noisy = store.alerts.noisiest(dayAgo, 5);
   const modules = Object.entries(ctx.modules)
@@ -55,7 +56,7 @@ function status(ctx: CommandContext): CommandReply {
     .join(', ');
   const lines = [
     `*AALS status* (${ctx.mode} mode)`,
-    `Open alert threads: *${store.threads.openCount()}* · alerts stored: *${store.alerts.count()}* · payloads received: *${received}*`,
+    `Open incidents: *${incidents.open ?? 0}* (resolved ${incidents.resolved ?? 0}, merged ${incidents.merged ?? 0}) · alerts stored: *${store.alerts.count()}* · payloads received: *${received}*`,
     `Processing: ${
       Object.entries(counts)
         .map(([s, n]) => `${s} ${n}`)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CORRELATION } from '../correlation/types.js';
 
 /**
  * The whole configuration, validated at start. Every object is strict so a typo is an error that
@@ -43,6 +44,9 @@ export const ConfigSchema = z
         notifyChannel: z.string().min(1).optional(),
         /** Channel ID or name → environment, for channels that belong to one environment. */
         channelEnvironments: z.record(z.string(), EnvironmentName).default({}),
+        /** AALS's own pace for chat.postMessage per channel, under Slack's ~1 message/s. */
+        postsPerSecond: z.number().min(0.1).max(10).default(1),
+        postBurst: z.number().int().min(1).max(20).default(3),
         commandName: z
           .string()
           .regex(/^\/[a-z0-9_-]+$/, 'must start with / and use lowercase letters, digits, - or _')
@@ -136,6 +140,19 @@ export const ConfigSchema = z
             windowMinutes: z.number().int().min(1).default(60),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    correlation: z
+      .strictObject({
+        windowMinutes: z.number().min(0.5).default(DEFAULT_CORRELATION.windowMinutes),
+        reopenMinutes: z.number().min(0).default(DEFAULT_CORRELATION.reopenMinutes),
+        expireMinutes: z.number().min(1).default(DEFAULT_CORRELATION.expireMinutes),
+        serviceLabels: z.array(z.string().min(1)).default(DEFAULT_CORRELATION.serviceLabels),
+        hostLabels: z.array(z.string().min(1)).default(DEFAULT_CORRELATION.hostLabels),
+        partitionLabels: z.array(z.string().min(1)).default(DEFAULT_CORRELATION.partitionLabels),
+        /** service → the services it depends on, e.g. checkout: [orders-db, payments]. */
+        topology: z.record(z.string(), z.array(z.string().min(1))).default({}),
+        threshold: z.number().min(0.05).max(1).default(DEFAULT_CORRELATION.threshold),
       })
       .prefault({}),
     storage: z.strictObject({ dataDir: z.string().min(1).default('./data') }).prefault({}),

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { NewRawEvent, RawEvent } from '../store/raw-events.js';
 import type { Store } from '../store/store.js';
-import { isTransient, type Processor } from './processor.js';
+import type { Processor } from './processor.js';
 
 /**
  * The durable front door: `accept` stores a payload (deduplicated) before anything else happens,
@@ -84,7 +84,7 @@ export class Inbox {
       if (!this.stopped) await this.processor.process(event.id);
     } catch (error) {
       const delay = this.retryDelaysMs[attempt];
-      if (isTransient(error) && delay !== undefined && !this.stopped) {
+      if (delay !== undefined && !this.stopped) {
         this.logger.warn('event processing will be retried', {
           rawEventId: event.id,
           attempt,
@@ -98,8 +98,7 @@ export class Inbox {
         this.timers.add(timer);
       } else {
         this.logger.error('event processing failed', { rawEventId: event.id, error: errorMessage(error) });
-        if (!isTransient(error))
-          this.store.rawEvents.setStatus(event.id, 'failed', { error: errorMessage(error) });
+        this.store.rawEvents.setStatus(event.id, 'failed', errorMessage(error));
       }
     } finally {
       this.inFlight--;

@@ -2,29 +2,26 @@ import type { Logger } from 'winston';
 import { environmentOf } from '../config/derived.js';
 import type { AalsConfig } from '../config/schema.js';
 import type { Alert } from '../domain/alert.js';
-import { AalsError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import type { AlertmanagerClient } from '../integrations/alertmanager/client.js';
-import { resolveFromAlertmanager } from '../integrations/alertmanager/resolve.js';
+import { resolveFromAlertmanager, resolveFromKnownGroup } from '../integrations/alertmanager/resolve.js';
 import type { Metrics } from '../observability/metrics.js';
 import { classifyPattern } from '../readers/patterns.js';
 import { parsePayload } from '../readers/registry.js';
 import type { RawEvent } from '../store/raw-events.js';
 import type { Store } from '../store/store.js';
-import { threadKeys } from '../store/threads.js';
-import type { ChatPort } from './chat-port.js';
-import { type Origin, type PlanItem, type PlannedPost, planReplies } from './reply-plan.js';
+import type { IncidentTracker, Origin } from './incident-tracker.js';
 
 /**
- * Turns one stored raw event into alerts and replies, in two steps that each survive a crash:
- * 1. analyze (one SQLite transaction): parse, store alerts, compute patterns, update threads and
- *    save the reply plan; a crash before the commit leaves the event pending, after it 'replying';
- * 2. deliver: post each planned message once, recording it; after a crash the marker stored with
- *    every message tells whether it already reached Slack, so nothing is posted twice.
+ * Turns one stored raw event into alerts and incident changes in a single SQLite transaction:
+ * parse, (optionally) resolve label values through Alertmanager, store each alert, classify its
+ * pattern, correlate it, and queue what Slack must be told. A crash before the commit leaves the
+ * event pending and changes nothing; the dispatcher posts what was committed.
  */
 export interface ProcessorDeps {
   config: AalsConfig;
   store: Store;
-  chat: ChatPort;
+  tracker: IncidentTracker;
   logger: Logger;
   metrics: Metrics;
   alertmanager?: AlertmanagerClient | undefined;
@@ -32,29 +29,19 @@ export interface ProcessorDeps {
   channelName?: (id: string) => string | undefined;
   /** Where webhook alerts get their thread (a channel ID). */
   notifyChannel: () => string | null;
-  now?: () => Date;
+  /** Called after a commit that changed incidents, so Slack hears about it now. */
+  onCommitted?: () => void;
 }
-
-/** Errors that retrying cannot fix: the event is marked failed instead of retried. */
-const PERMANENT_SLACK_ERRORS =
-  /channel_not_found|not_in_channel|invalid_blocks|msg_too_long|is_archived|invalid_auth|account_inactive|missing_scope/;
 
 export const MAX_ATTEMPTS = 5;
 
-export class TransientError extends Error {}
-
 export class Processor {
-  private readonly now: () => Date;
+  constructor(private readonly deps: ProcessorDeps) {}
 
-  constructor(private readonly deps: ProcessorDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
-
-  /** Processes an event from wherever it stopped. Throws TransientError when it should be retried. */
   async process(id: number): Promise<void> {
     const { store } = this.deps;
-    let event = store.rawEvents.get(id);
-    if (!event || !['pending', 'processing', 'replying'].includes(event.status)) return;
+    const event = store.rawEvents.get(id);
+    if (!event || (event.status !== 'pending' && event.status !== 'processing')) return;
     if (event.attempts >= MAX_ATTEMPTS) {
       this.finish(
         event,
@@ -63,95 +50,110 @@ export class Processor {
       );
       return;
     }
-    const resuming = event.status === 'replying' || event.attempts > 0;
-    if (event.status !== 'replying') {
-      event = store.rawEvents.claim(id) as RawEvent;
-      const analyzed = await this.analyze(event);
-      if (!analyzed) return;
-      event = analyzed;
-    } else {
-      event = store.rawEvents.claim(id) as RawEvent;
-      store.rawEvents.setStatus(id, 'replying');
-    }
-    await this.deliver(event, resuming);
-  }
-
-  private async analyze(event: RawEvent): Promise<RawEvent | null> {
-    const { store, logger, metrics } = this.deps;
-    const receivedAt = new Date(event.receivedAt);
+    const claimed = store.rawEvents.claim(id) as RawEvent;
+    const receivedAt = new Date(claimed.receivedAt);
     let alerts: Alert[];
     let parser: string | null;
     try {
-      ({ alerts, parser } = parsePayload(JSON.parse(event.body), { receivedAt }));
+      ({ alerts, parser } = parsePayload(JSON.parse(claimed.body), { receivedAt }));
     } catch (error) {
-      this.finish(event, 'unparsed', errorMessage(error));
-      return null;
+      this.finish(claimed, 'unparsed', errorMessage(error));
+      return;
     }
     if (alerts.length === 0) {
-      this.finish(event, 'ignored', 'no alert in this message');
-      return null;
+      this.finish(claimed, 'ignored', 'no alert in this message');
+      return;
     }
     const notes: string[] = [];
     alerts = await this.enrich(alerts, receivedAt, notes);
-    for (const alert of alerts) metrics.alertsParsed.inc({ source: alert.source, status: alert.status });
+    try {
+      this.commit(claimed, alerts, parser, notes, receivedAt);
+    } catch (error) {
+      // The transaction rolled back: memory must forget what it saw too.
+      this.deps.tracker.reset();
+      throw error;
+    }
+    for (const alert of alerts)
+      this.deps.metrics.alertsParsed.inc({ source: alert.source, status: alert.status });
+    this.deps.metrics.eventsProcessed.inc({ status: 'done' });
+    this.deps.onCommitted?.();
+  }
 
+  private commit(
+    event: RawEvent,
+    alerts: Alert[],
+    parser: string | null,
+    notes: string[],
+    receivedAt: Date,
+  ): void {
+    const { store, tracker, config } = this.deps;
     const origin = this.originOf(event);
-    const patterns = this.deps.config.patterns;
+    const patterns = config.patterns;
     const lookback = new Date(
       receivedAt.getTime() -
         Math.max(patterns.recurring.windowMinutes, patterns.flapping.windowMinutes) * 60_000,
     );
     store.transaction(() => {
-      const items: PlanItem[] = alerts.map((alert) => {
+      tracker.beginEvent();
+      const incidents = new Set<number>();
+      for (const alert of alerts) {
         const stored = store.alerts.insert(alert, {
           rawEventId: event.id,
-          environment: environmentOf(this.deps.config, alert.labels, this.channelOf(event)),
+          environment: environmentOf(config, alert.labels, this.channelOf(event)),
           channel: event.channel,
           messageTs: event.messageTs,
           receivedAt,
         });
         const history = store.alerts.historyBefore(stored, lookback);
         const pattern = classifyPattern(history, { status: alert.status, at: receivedAt }, patterns);
-        const keys = threadKeys(alert, origin.kind === 'slack' ? origin.channel : 'webhook');
-        const thread = store.threads.find(keys);
-        const firingSince = thread?.status === 'firing' ? thread.firingSince : undefined;
-        return { alert: stored, pattern, keys, thread, ...(firingSince ? { firingSince } : {}) };
-      });
-      const plan = planReplies(origin, items, {
-        now: this.now(),
-        recurringWindowMinutes: patterns.recurring.windowMinutes,
-        flappingWindowMinutes: patterns.flapping.windowMinutes,
-      });
-      if (notes.length > 0 && plan[0]) {
-        plan[0].blocks.push({ type: 'context', elements: notes.map((text) => ({ type: 'mrkdwn', text })) });
+        incidents.add(tracker.track(stored, pattern, origin, receivedAt).incident.id);
       }
-      this.updateThreads(origin, items);
-      store.rawEvents.savePlan(event.id, JSON.stringify(plan));
+      for (const id of incidents) {
+        for (const note of notes) store.incidents.event(id, 'note', { note });
+      }
+      store.rawEvents.setStatus(event.id, 'done');
       store.audit.append({
         actor: 'aals',
         action: 'alerts.read',
         subject: `raw_event:${event.id}`,
         details: {
           parser,
-          alerts: items.map((i) => ({ fingerprint: i.alert.fingerprint, status: i.alert.status })),
+          incidents: [...incidents],
+          alerts: alerts.map((a) => ({ fingerprint: a.fingerprint, status: a.status })),
+          ...(notes.length ? { notes } : {}),
         },
       });
     });
-    logger.info('alerts read', { rawEventId: event.id, parser, alerts: alerts.length });
-    return store.rawEvents.get(event.id);
+    this.deps.logger.info('alerts read', { rawEventId: event.id, parser, alerts: alerts.length });
   }
 
-  /** Alertmanager's default Slack message names label values only; Alertmanager knows the rest. */
+  /**
+   * Alertmanager's default Slack message names label values only: while firing, Alertmanager knows
+   * the full alerts; once resolved, the alerts that fired in that group are resolved.
+   */
   private async enrich(alerts: Alert[], receivedAt: Date, notes: string[]): Promise<Alert[]> {
     const client = this.deps.alertmanager;
-    if (!client) return alerts;
     const enriched: Alert[] = [];
     for (const alert of alerts) {
+      if (alert.status === 'resolved' && alert.groupKey?.startsWith('alertmanager-slack:')) {
+        enriched.push(
+          ...resolveFromKnownGroup(
+            alert,
+            this.deps.store.incidents.alertsInGroup(alert.groupKey),
+            receivedAt,
+          ),
+        );
+        continue;
+      }
+      if (!client) {
+        enriched.push(alert);
+        continue;
+      }
       try {
         enriched.push(...(await resolveFromAlertmanager(alert, client, receivedAt)));
       } catch (error) {
         enriched.push(alert);
-        const note = `:warning: Alertmanager unreachable, labels come from the message only (${errorMessage(error)})`;
+        const note = `Alertmanager unreachable, labels come from the message only (${errorMessage(error)})`;
         if (!notes.includes(note)) notes.push(note);
         this.deps.logger.warn('alertmanager lookup failed', { error: errorMessage(error) });
       }
@@ -159,97 +161,17 @@ export class Processor {
     return enriched;
   }
 
-  private updateThreads(origin: Origin, items: PlanItem[]): void {
-    const { threads } = this.deps.store;
-    for (const item of items) {
-      const { alert, keys, thread } = item;
-      if (alert.status === 'resolved') {
-        if (thread?.status === 'firing') threads.resolve(keys, alert.endsAt ?? alert.receivedAt);
-      } else if (origin.kind === 'slack' && thread?.status !== 'firing') {
-        threads.open(keys, origin.channel, origin.messageTs, alert.startsAt);
-      }
-    }
-  }
-
-  private async deliver(event: RawEvent, resuming: boolean): Promise<void> {
-    const { store, chat, metrics } = this.deps;
-    const plan: PlannedPost[] = JSON.parse(event.plan ?? '[]');
-    let firstTs: string | null = null;
-    for (const post of plan) {
-      const marker = `aals:${event.id}:${post.part}`;
-      let ts = store.replies.posted(event.id, post.part)?.ts ?? null;
-      if (!ts && resuming)
-        ts = await this.safely(() => chat.findPosted(post.channel, post.threadTs, marker), event);
-      if (!ts) {
-        const result = await this.safely(
-          () =>
-            chat.post({
-              channel: post.channel,
-              text: post.text,
-              blocks: post.blocks,
-              ...(post.threadTs ? { threadTs: post.threadTs } : {}),
-              marker,
-            }),
-          event,
-        );
-        if (!result) return;
-        ts = result.ts;
-        if (post.part === 0) metrics.replyLatency.observe((Date.now() - Date.parse(event.receivedAt)) / 1000);
-      }
-      if (!ts) return;
-      store.transaction(() => {
-        store.replies.record(event.id, post.part, post.channel, ts as string);
-        for (const opened of post.opensThreadFor ?? []) {
-          store.threads.open(opened.keys, post.channel, ts as string, opened.firingSince);
-        }
-      });
-      firstTs ??= ts;
-    }
-    this.finish(event, 'done', null, firstTs);
-  }
-
-  /** Runs a Slack call; a permanent error fails the event, a transient one asks for a retry. */
-  private async safely<T>(call: () => Promise<T>, event: RawEvent): Promise<T | null> {
-    try {
-      return await call();
-    } catch (error) {
-      const message = errorMessage(error);
-      this.deps.metrics.slackApiErrors.inc({
-        method: 'chat',
-        error: /(\w+)$/.exec(message)?.[1] ?? 'unknown',
-      });
-      if (PERMANENT_SLACK_ERRORS.test(message)) {
-        this.finish(event, 'failed', message);
-        return null;
-      }
-      this.deps.store.rawEvents.setStatus(event.id, 'replying', { error: message });
-      throw new TransientError(message);
-    }
-  }
-
-  private finish(
-    event: RawEvent,
-    status: 'done' | 'ignored' | 'unparsed' | 'failed',
-    error: string | null,
-    replyTs?: string | null,
-  ) {
+  private finish(event: RawEvent, status: 'ignored' | 'unparsed' | 'failed', error: string) {
     const { store, metrics, logger } = this.deps;
-    store.rawEvents.setStatus(event.id, status, { error, replyTs: replyTs ?? null });
+    store.rawEvents.setStatus(event.id, status, error);
     metrics.eventsProcessed.inc({ status });
-    if (status === 'failed' || status === 'unparsed') {
+    if (status !== 'ignored') {
       logger.warn(`event ${status}`, { rawEventId: event.id, kind: event.kind, error });
       store.audit.append({
         actor: 'aals',
         action: `event.${status}`,
         subject: `raw_event:${event.id}`,
         details: { error },
-      });
-    } else if (status === 'done') {
-      store.audit.append({
-        actor: 'aals',
-        action: 'reply.posted',
-        subject: `raw_event:${event.id}`,
-        details: { ts: replyTs },
       });
     }
   }
@@ -266,11 +188,4 @@ export class Processor {
     const name = this.deps.channelName?.(event.channel);
     return name ? { id: event.channel, name } : { id: event.channel };
   }
-}
-
-export function isTransient(error: unknown): boolean {
-  return (
-    error instanceof TransientError ||
-    (error instanceof AalsError && error.code === 'AALS_INTEGRATION_UNAVAILABLE')
-  );
 }

@@ -33,6 +33,8 @@ export interface SlackRuntime {
   /** HTTP mode: the handler for POST /slack/events. */
   requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
   botUserId: string;
+  /** https://<workspace>.slack.com/ from auth.test, for permalinks. */
+  workspaceUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -177,6 +179,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
     client: app.client,
     directory,
     botUserId,
+    workspaceUrl: identity.url,
     ...(httpReceiver ? { requestListener: httpReceiver.requestListener } : {}),
     stop: async () => {
       if (options.mode === 'socket') await app.stop();

@@ -38,6 +38,7 @@ interface Row {
   ends_at: string | null;
   count: number;
   url: string | null;
+  generator_url: string | null;
   channel: string | null;
   message_ts: string | null;
 }
@@ -49,9 +50,9 @@ export class AlertStore {
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (raw_event_id, received_at, fingerprint, group_key, source, status, alertname, severity,
-         environment, labels, annotations, starts_at, ends_at, count, url, channel, message_ts)
+         environment, labels, annotations, starts_at, ends_at, count, url, generator_url, channel, message_ts)
        VALUES (@rawEventId, @receivedAt, @fingerprint, @groupKey, @source, @status, @alertname, @severity,
-         @environment, @labels, @annotations, @startsAt, @endsAt, @count, @url, @channel, @messageTs)`,
+         @environment, @labels, @annotations, @startsAt, @endsAt, @count, @url, @generatorUrl, @channel, @messageTs)`,
     );
     this.historyStmt = db.prepare(
       `SELECT status, received_at FROM alerts WHERE fingerprint = ? AND received_at >= ? AND id < ?
@@ -77,6 +78,7 @@ export class AlertStore {
       endsAt: alert.endsAt,
       count: alert.count,
       url: alert.url ?? null,
+      generatorUrl: alert.generatorURL ?? null,
       channel: origin.channel ?? null,
       messageTs: origin.messageTs ?? null,
     });
@@ -156,5 +158,6 @@ function toStored(row: Row): StoredAlert {
   };
   if (row.group_key) alert.groupKey = row.group_key;
   if (row.url) alert.url = row.url;
+  if (row.generator_url) alert.generatorURL = row.generator_url;
   return alert;
 }

@@ -11,7 +11,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
-    name: 'raw events, alerts, threads, audit',
+    name: 'raw events, alerts, incidents, outbox, co-occurrence, audit',
     sql: `
       CREATE TABLE raw_events (
         id INTEGER PRIMARY KEY,
@@ -25,8 +25,6 @@ export const MIGRATIONS: Migration[] = [
         status TEXT NOT NULL DEFAULT 'pending',
         attempts INTEGER NOT NULL DEFAULT 0,
         error TEXT,
-        reply_ts TEXT,
-        plan TEXT,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX raw_events_status ON raw_events(status, id);
@@ -48,29 +46,91 @@ export const MIGRATIONS: Migration[] = [
         ends_at TEXT,
         count INTEGER NOT NULL,
         url TEXT,
+        generator_url TEXT,
         channel TEXT,
         message_ts TEXT
       );
       CREATE INDEX alerts_fingerprint ON alerts(fingerprint, received_at);
       CREATE INDEX alerts_received ON alerts(received_at);
 
-      CREATE TABLE alert_threads (
-        key TEXT PRIMARY KEY,
-        channel TEXT NOT NULL,
-        thread_ts TEXT NOT NULL,
+      CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY,
+        environment TEXT NOT NULL,
         status TEXT NOT NULL,
-        firing_since TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        last_activity TEXT NOT NULL,
+        last_firing TEXT NOT NULL,
         resolved_at TEXT,
+        merged_into INTEGER REFERENCES incidents(id),
+        partition TEXT NOT NULL DEFAULT '{}',
+        root_fingerprint TEXT,
+        root_reason TEXT,
+        channel TEXT,
+        thread_ts TEXT,
+        summary_ts TEXT,
+        summary_attempts INTEGER NOT NULL DEFAULT 0,
+        summary_version INTEGER NOT NULL DEFAULT 1,
+        posted_version INTEGER NOT NULL DEFAULT 0,
+        summary_updated_at TEXT,
         updated_at TEXT NOT NULL
       );
+      CREATE INDEX incidents_status ON incidents(status, last_activity);
 
-      CREATE TABLE replies (
-        raw_event_id INTEGER NOT NULL REFERENCES raw_events(id),
-        part INTEGER NOT NULL,
+      CREATE TABLE incident_alerts (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        fingerprint TEXT NOT NULL,
+        alertname TEXT NOT NULL,
+        service TEXT,
+        instance TEXT,
+        namespace TEXT,
+        severity TEXT NOT NULL,
+        status TEXT NOT NULL,
+        starts_at TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        group_key TEXT,
+        identity TEXT NOT NULL,
+        host_level INTEGER NOT NULL,
+        alert_id INTEGER REFERENCES alerts(id),
+        pattern TEXT,
+        PRIMARY KEY (incident_id, fingerprint)
+      );
+      CREATE INDEX incident_alerts_fingerprint ON incident_alerts(fingerprint);
+
+      CREATE TABLE incident_events (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        details TEXT NOT NULL
+      );
+      CREATE INDEX incident_events_incident ON incident_events(incident_id, id);
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        incident_id INTEGER REFERENCES incidents(id),
+        kind TEXT NOT NULL,
+        priority INTEGER NOT NULL,
         channel TEXT NOT NULL,
-        ts TEXT NOT NULL,
-        posted_at TEXT NOT NULL,
-        PRIMARY KEY (raw_event_id, part)
+        thread_ts TEXT,
+        text TEXT NOT NULL,
+        blocks TEXT,
+        droppable INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        ts TEXT,
+        error TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_pending ON outbox(status, priority, id);
+
+      CREATE TABLE cooccurrence (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        last_counted INTEGER NOT NULL,
+        PRIMARY KEY (a, b)
       );
 
       CREATE TABLE audit_log (

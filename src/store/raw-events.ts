@@ -2,18 +2,11 @@ import type { Db } from './database.js';
 
 /**
  * Everything AALS receives is written here first, before any parsing, so nothing that arrives is
- * lost. The row is also the work item: its status moves pending → processing → replying → done
- * (or ignored / unparsed / failed), which is what makes restarts safe.
+ * lost. The row is also the work item: its status moves pending → processing → done (or ignored /
+ * unparsed / failed), which is what makes restarts safe.
  */
-export type RawEventKind = 'slack_event' | 'alertmanager_webhook' | 'slack_command' | 'rejected';
-export type RawEventStatus =
-  | 'pending'
-  | 'processing'
-  | 'replying'
-  | 'done'
-  | 'ignored'
-  | 'unparsed'
-  | 'failed';
+export type RawEventKind = 'slack_event' | 'alertmanager_webhook' | 'slack_command';
+export type RawEventStatus = 'pending' | 'processing' | 'done' | 'ignored' | 'unparsed' | 'failed';
 
 export interface RawEvent {
   id: number;
@@ -27,9 +20,6 @@ export interface RawEvent {
   status: RawEventStatus;
   attempts: number;
   error: string | null;
-  replyTs: string | null;
-  /** The replies decided for this event, saved before any is posted (see pipeline/processor.ts). */
-  plan: string | null;
 }
 
 export interface NewRawEvent {
@@ -55,8 +45,6 @@ interface Row {
   status: RawEventStatus;
   attempts: number;
   error: string | null;
-  reply_ts: string | null;
-  plan: string | null;
 }
 
 export class RawEventStore {
@@ -75,8 +63,7 @@ export class RawEventStore {
     );
     this.byIdStmt = db.prepare('SELECT * FROM raw_events WHERE id = ?');
     this.setStatusStmt = db.prepare(
-      `UPDATE raw_events SET status = @status, error = @error, reply_ts = COALESCE(@replyTs, reply_ts),
-         updated_at = @now WHERE id = @id`,
+      'UPDATE raw_events SET status = @status, error = @error, updated_at = @now WHERE id = @id',
     );
   }
 
@@ -112,30 +99,14 @@ export class RawEventStore {
     return this.get(id);
   }
 
-  setStatus(
-    id: number,
-    status: RawEventStatus,
-    details: { error?: string | null; replyTs?: string | null } = {},
-  ) {
-    this.setStatusStmt.run({
-      id,
-      status,
-      error: details.error ?? null,
-      replyTs: details.replyTs ?? null,
-      now: this.now().toISOString(),
-    });
-  }
-
-  savePlan(id: number, plan: string): void {
-    this.db
-      .prepare(`UPDATE raw_events SET plan = ?, status = 'replying', updated_at = ? WHERE id = ?`)
-      .run(plan, this.now().toISOString(), id);
+  setStatus(id: number, status: RawEventStatus, error: string | null = null): void {
+    this.setStatusStmt.run({ id, status, error, now: this.now().toISOString() });
   }
 
   /** Work left unfinished by a previous run (crash or restart), oldest first. */
   unfinished(): RawEvent[] {
     const rows = this.db
-      .prepare(`SELECT * FROM raw_events WHERE status IN ('pending', 'processing', 'replying') ORDER BY id`)
+      .prepare(`SELECT * FROM raw_events WHERE status IN ('pending', 'processing') ORDER BY id`)
       .all() as Row[];
     return rows.map(toRawEvent);
   }
@@ -170,7 +141,5 @@ function toRawEvent(row: Row): RawEvent {
     status: row.status,
     attempts: row.attempts,
     error: row.error,
-    replyTs: row.reply_ts,
-    plan: row.plan,
   };
 }

@@ -1,16 +1,18 @@
 import { AlertStore } from './alerts.js';
 import { AuditLog } from './audit-log.js';
+import { CooccurrenceStore } from './cooccurrence.js';
 import { type Db, openDatabase } from './database.js';
+import { IncidentStore } from './incidents.js';
+import { OutboxStore } from './outbox.js';
 import { RawEventStore } from './raw-events.js';
-import { ReplyStore } from './replies.js';
-import { ThreadStore } from './threads.js';
 
 /** One SQLite database, one repository per aggregate. */
 export class Store {
   readonly rawEvents: RawEventStore;
   readonly alerts: AlertStore;
-  readonly threads: ThreadStore;
-  readonly replies: ReplyStore;
+  readonly incidents: IncidentStore;
+  readonly outbox: OutboxStore;
+  readonly cooccurrence: CooccurrenceStore;
   readonly audit: AuditLog;
 
   constructor(
@@ -20,8 +22,9 @@ export class Store {
     const now = options.now ?? (() => new Date());
     this.rawEvents = new RawEventStore(db, now);
     this.alerts = new AlertStore(db);
-    this.threads = new ThreadStore(db, now);
-    this.replies = new ReplyStore(db, now);
+    this.incidents = new IncidentStore(db, now);
+    this.outbox = new OutboxStore(db, now);
+    this.cooccurrence = new CooccurrenceStore(db);
     this.audit = new AuditLog(db, options.auditKey, now);
   }
 

@@ -29,13 +29,16 @@ function alertmanagerConfig(h: Harness): string {
           {{ end }}`;
   return `
 route:
-  receiver: all
+  receiver: slack
   group_by: [alertname, cluster, service]
   group_wait: 0s
   group_interval: 100ms
   repeat_interval: 1h
+  routes:
+    - matchers: ['via="webhook"']
+      receiver: aals
 receivers:
-  - name: all
+  - name: slack
     slack_configs:
       - api_url: ${h.slack.incomingWebhookUrl('alerts')}
         channel: '#alerts'
@@ -43,6 +46,7 @@ receivers:
       - api_url: ${h.slack.incomingWebhookUrl('alerts-labels')}
         channel: '#alerts-labels'
         send_resolved: true${labelsTemplate}
+  - name: aals
     webhook_configs:
       - url: ${h.aals.url}/webhooks/alertmanager
         send_resolved: true
@@ -93,14 +97,22 @@ const disk = (startsAt: string) => ({
   startsAt,
 });
 
+const viaWebhook = (alert: ReturnType<typeof cpu>, service: string) => ({
+  ...alert,
+  labels: { ...alert.labels, service, instance: `${service}-1:9100`, via: 'webhook' },
+});
+
 describe('real Alertmanager → AALS', () => {
   let h: Harness;
   let am: RunningAlertmanager;
   const started = minutesAgo(12);
   const firing = [cpu('checkout-node-1:9100', started), cpu('checkout-node-2:9100', started), disk(started)];
+  const webhookOnly = [viaWebhook(cpu('x', started), 'search'), viaWebhook(cpu('x', started), 'billing')];
   const fromAlertmanager = (channel: string) =>
     h.slack.messages(channel).filter((m) => m.username === 'Alertmanager' && !m.thread_ts);
   const titleOf = (m: EmulatedMessage) => (m.attachments?.[0] as { title?: string } | undefined)?.title ?? '';
+  const isSummary = (m: EmulatedMessage) =>
+    /is \*firing\*|Incident #\d+/.test(JSON.stringify(m.blocks)) && !/Part of/.test(JSON.stringify(m.blocks));
 
   beforeAll(async () => {
     // Alertmanager's port is chosen first so AALS can be told ALERTMANAGER_URL before either starts.
@@ -122,7 +134,7 @@ describe('real Alertmanager → AALS', () => {
     await h?.stop();
   });
 
-  test('firing: every notification is read and answered in its thread', async () => {
+  test('firing: every notification is read, one thread per incident, the rest point to it', async () => {
     await am.postAlerts(firing);
     const defaults = await h.slack.waitFor(
       () => (fromAlertmanager('alerts').length >= 2 ? fromAlertmanager('alerts') : null),
@@ -136,8 +148,7 @@ describe('real Alertmanager → AALS', () => {
     // Default template: status, alert name and count from label values alone.
     const cpuMessage = defaults.find((m) => titleOf(m).includes('HighCPUUsage')) as EmulatedMessage;
     expect(titleOf(cpuMessage)).toBe('[FIRING:2] HighCPUUsage prod-tokyo checkout (production node warning)');
-    const [cpuFromDefault] = parseWithCli(cpuMessage);
-    expect(cpuFromDefault).toMatchObject({
+    expect(parseWithCli(cpuMessage)[0]).toMatchObject({
       source: 'alertmanager',
       status: 'firing',
       alertname: 'HighCPUUsage',
@@ -165,29 +176,37 @@ describe('real Alertmanager → AALS', () => {
       expect(alert.labels).toMatchObject({ cluster: 'prod-tokyo', env: 'production' });
     }
 
-    // Every Slack notification got a threaded reply from AALS.
-    for (const message of [...defaults, ...labelled]) {
-      const channel = h.slack.workspace.channels.get(message.channel)?.name as string;
-      const [reply] = await h.waitForReplies(message.ts, 1, channel);
-      expect(JSON.stringify(reply?.blocks)).toContain('is *firing*');
-    }
+    // Every notification got exactly one reply: its incident's summary, or a pointer to it.
+    await h.settled();
+    const messages = [...defaults, ...labelled];
+    const replies = messages.map((m) => h.botReplies(m.ts, h.slack.workspace.channels.get(m.channel)?.name));
+    for (const thread of replies) expect(thread.length).toBeGreaterThanOrEqual(1);
+    const summaries = replies.flat().filter(isSummary);
+    const incidents = h.aals.store.incidents.recent(10).filter((i) => i.status === 'open');
+    expect(incidents).toHaveLength(2);
+    expect(summaries).toHaveLength(2);
+    expect(replies.flat().filter((m) => /Part of/.test(JSON.stringify(m.blocks)))).toHaveLength(
+      messages.length - 2,
+    );
 
     // With ALERTMANAGER_URL set, the default template's label values were resolved to full alerts.
-    await h.aals.inbox.idle();
     const stored = h.aals.store.alerts
       .recent(50)
-      .filter((a) => a.source === 'alertmanager' && a.channel === cpuMessage.channel);
-    const storedCpu = stored.filter((a) => a.alertname === 'HighCPUUsage');
-    expect(storedCpu.map((a) => a.labels.instance).sort()).toEqual([
+      .filter(
+        (a) =>
+          a.source === 'alertmanager' && a.channel === cpuMessage.channel && a.alertname === 'HighCPUUsage',
+      );
+    expect(stored.map((a) => a.labels.instance).sort()).toEqual([
       'checkout-node-1:9100',
       'checkout-node-2:9100',
     ]);
-    expect(storedCpu.map((a) => a.fingerprint).sort()).toEqual(
+    expect(stored.map((a) => a.fingerprint).sort()).toEqual(
       [amFingerprints.get('checkout-node-1:9100'), amFingerprints.get('checkout-node-2:9100')].sort(),
     );
   }, 30_000);
 
-  test('webhook: full labels and fingerprints, one thread per group in the notify channel', async () => {
+  test('webhook: full labels and fingerprints, a thread per incident in the notify channel', async () => {
+    await am.postAlerts(webhookOnly);
     await h.slack.waitFor(
       () => (h.slack.messages('alerts-webhook').filter((m) => !m.thread_ts).length >= 2 ? true : null),
       15000,
@@ -195,22 +214,29 @@ describe('real Alertmanager → AALS', () => {
     const webhooks = h.aals.store.rawEvents.recent(100).filter((e) => e.kind === 'alertmanager_webhook');
     expect(webhooks.length).toBeGreaterThanOrEqual(2);
     const alerts = webhooks.flatMap((e) => parseWithCli(JSON.parse(e.body)));
-    const active = (await (await fetch(`${am.url}/api/v2/alerts`)).json()) as Array<{ fingerprint: string }>;
+    const active = (await (
+      await fetch(`${am.url}/api/v2/alerts?filter=via%3D%22webhook%22`)
+    ).json()) as Array<{ fingerprint: string }>;
     expect(new Set(alerts.map((a) => a.fingerprint))).toEqual(new Set(active.map((a) => a.fingerprint)));
     for (const alert of alerts) {
       expect(alert.source).toBe('alertmanager_webhook');
-      expect(Object.keys(alert.labels).sort()).toEqual(
-        alert.alertname === 'DiskFull'
-          ? ['alertname', 'cluster', 'env', 'instance', 'service', 'severity']
-          : ['alertname', 'cluster', 'env', 'instance', 'job', 'service', 'severity'],
-      );
+      expect(Object.keys(alert.labels).sort()).toEqual([
+        'alertname',
+        'cluster',
+        'env',
+        'instance',
+        'job',
+        'service',
+        'severity',
+        'via',
+      ]);
       expect(alert.startsAt).toBe(started);
     }
   }, 30_000);
 
-  test('resolved: Alertmanager RESOLVED notifications are answered in the firing threads', async () => {
+  test('resolved: every incident thread says how long it lasted; RESOLVED messages get no reply', async () => {
     const now = new Date().toISOString();
-    await am.postAlerts(firing.map((a) => ({ ...a, endsAt: now })));
+    await am.postAlerts([...firing, ...webhookOnly].map((a) => ({ ...a, endsAt: now })));
     const resolvedIn = (channel: string) =>
       h.slack
         .messages(channel)
@@ -220,25 +246,16 @@ describe('real Alertmanager → AALS', () => {
       15000,
     );
     for (const message of resolvedIn('alerts')) expect(parseWithCli(message)[0]?.status).toBe('resolved');
-
-    for (const channel of ['alerts', 'alerts-labels', 'alerts-webhook']) {
-      const roots = h.slack
-        .messages(channel)
-        .filter(
-          (m) => !m.thread_ts && (m.username === 'Alertmanager' ? titleOf(m).startsWith('[FIRING') : true),
-        );
-      for (const root of roots) {
-        const replies = await h.slack.waitFor(() => {
-          const found = h.slack
-            .replies(channel, root.ts)
-            .filter((m) => /resolved after/.test(JSON.stringify(m.blocks)));
-          return found.length ? found : null;
-        }, 10000);
-        expect(JSON.stringify(replies[0]?.blocks)).toMatch(/resolved after \*\d+ (s|m)\*/);
-      }
+    await h.slack.waitFor(() => (h.aals.store.incidents.counts().resolved === 4 ? true : null), 10000);
+    await h.settled();
+    for (const incident of h.aals.store.incidents.recent(10)) {
+      const channel = h.slack.workspace.channels.get(incident.channel as string)?.name as string;
+      const notices = h
+        .botReplies(incident.threadTs as string, channel)
+        .filter((m) => /resolved after/.test(JSON.stringify(m.blocks)));
+      expect(notices).toHaveLength(1);
+      expect(JSON.stringify(notices[0]?.blocks)).toMatch(/resolved after \*\d+ (s|m)\*/);
     }
-    // The RESOLVED messages themselves get no reply of their own: the answer went to the firing thread.
-    await h.aals.inbox.idle();
     for (const message of resolvedIn('alerts')) expect(h.slack.replies('alerts', message.ts)).toHaveLength(0);
   }, 30_000);
 
@@ -250,4 +267,96 @@ describe('real Alertmanager → AALS', () => {
     });
     expect(response.status).toBe(401);
   });
+});
+
+describe('real Alertmanager firing a cascade', () => {
+  const topology = {
+    'api-gateway': ['checkout', 'payments'],
+    checkout: ['orders-db', 'payments'],
+    payments: ['orders-db'],
+  };
+  const alert = (
+    alertname: string,
+    service: string,
+    instance: string,
+    severity: string,
+    minutes: number,
+  ) => ({
+    labels: { alertname, service, instance, severity, cluster: 'prod-tokyo', env: 'production' },
+    annotations: { summary: `${alertname} on ${service}` },
+    startsAt: minutesAgo(minutes),
+  });
+  const cascade = [
+    alert('HighErrorRate', 'checkout', 'checkout-1:8080', 'critical', 4),
+    alert('HighErrorRate', 'checkout', 'checkout-2:8080', 'critical', 4),
+    alert('HighLatency', 'payments', 'payments-1:8080', 'warning', 3),
+    alert('HighErrorRate', 'api-gateway', 'gw-1:8080', 'critical', 2),
+    alert('UpstreamTimeouts', 'api-gateway', 'gw-1:8080', 'warning', 2),
+    alert('DatabaseDown', 'orders-db', 'db-1:5432', 'critical', 5),
+  ];
+
+  test('one incident thread whose summary is updated in place, root cause named, 429s handled', async () => {
+    // Slack at its strictest: one message a second per channel, no burst. Alertmanager's default
+    // template names label values only, so AALS asks Alertmanager for the services (ALERTMANAGER_URL).
+    const amPort = await freePort();
+    const h = await startHarness({
+      transport: 'socket',
+      config: { correlation: { topology }, modules: { alertmanager: { url: `http://127.0.0.1:${amPort}` } } },
+      emulator: { rateLimit: { perSecond: 1, burst: 1 } },
+    });
+    const am = await startAlertmanager(
+      `
+route:
+  receiver: slack
+  group_by: [alertname, service]
+  group_wait: 0s
+  group_interval: 100ms
+  repeat_interval: 1h
+receivers:
+  - name: slack
+    slack_configs:
+      - api_url: ${h.slack.incomingWebhookUrl('alerts')}
+        channel: '#alerts'
+        send_resolved: true
+`,
+      amPort,
+    );
+    try {
+      await am.postAlerts(cascade);
+      const notifications = () => h.slack.messages('alerts').filter((m) => m.username === 'Alertmanager');
+      await h.slack.waitFor(() => (notifications().length >= 5 ? true : null), 15000);
+      await h.slack.waitFor(() => (h.aals.store.alerts.count() >= 6 ? true : null), 10000);
+      await h.settled();
+
+      const incidents = h.aals.store.incidents.recent(10);
+      expect(incidents).toHaveLength(1);
+      const [incident] = incidents;
+      const summaries = notifications()
+        .flatMap((m) => h.botReplies(m.ts))
+        .filter((m) => !/Part of/.test(JSON.stringify(m.blocks)));
+      expect(summaries).toHaveLength(1);
+      for (const message of notifications()) expect(h.botReplies(message.ts).length).toBeLessThanOrEqual(1);
+
+      const summary = h.slack.workspace.find(incident?.channel as string, incident?.summaryTs as string);
+      const rendered = JSON.stringify(summary?.blocks);
+      expect(rendered).toContain('*6 alerts*');
+      expect(rendered).toContain('*Likely root cause:* DatabaseDown');
+      expect(rendered).toContain('orders-db is upstream of api-gateway, checkout and payments');
+      expect(summary?.edited).toBeDefined();
+      expect(h.slack.apiCalls.filter((c) => c.method === 'chat.update').length).toBeGreaterThan(0);
+      expect(incident?.rootFingerprint).toBe(
+        h.aals.store.alerts.recent(10).find((a) => a.alertname === 'DatabaseDown')?.fingerprint,
+      );
+
+      // Slack answered 429 along the way; nothing was lost or given up.
+      const counts = h.aals.store.outbox.counts();
+      expect(Object.keys(counts).filter((k) => k.endsWith('.failed'))).toEqual([]);
+      expect(await (await fetch(`${h.aals.url}/metrics`)).text()).not.toMatch(
+        /aals_slack_api_errors_total\{[^}]*\} [1-9]/,
+      );
+    } finally {
+      await am.stop();
+      await h.stop();
+    }
+  }, 60_000);
 });

@@ -95,8 +95,12 @@ describe('kill -9 between receiving and replying', () => {
           const events = store.rawEvents.recent(10).filter((e) => e.messageTs === alert.ts);
           expect(events).toHaveLength(1);
           expect(events[0]?.status).toBe('done');
-          expect(events[0]?.attempts).toBe(2);
+          expect(events[0]?.attempts).toBe(1);
           expect(store.alerts.byRawEvent(events[0]?.id as number)).toHaveLength(2);
+          // The incident's summary went out once: the restart found it (or posted it) by its marker.
+          const [incident] = store.incidents.recent(1);
+          expect(incident?.summaryTs).toBe(botReplies(alert.ts)[0]?.ts);
+          expect(incident?.summaryAttempts).toBe(2);
           expect(store.audit.verify().ok).toBe(true);
         } finally {
           store.close();

@@ -71,7 +71,7 @@ describe.each(['http', 'socket'] as const)('AALS in Slack (%s mode)', (transport
     expect(help.body?.text).toContain('/aals diagnose');
 
     const status = await h.slack.slashCommand('/aals', 'status');
-    expect(status.body?.text).toMatch(/Open alert threads: \*\d+\*/);
+    expect(status.body?.text).toMatch(/Open incidents: \*\d+\*/);
     expect(status.body?.response_type).toBe('ephemeral');
 
     const diagnose = await h.slack.slashCommand('/aals', 'diagnose disk full on db-01');

@@ -17,6 +17,10 @@ export interface Harness {
   dataDir: string;
   /** Posts as Alertmanager's incoming webhook would. */
   postAlert(payload: Record<string, unknown>, channel?: string): EmulatedMessage;
+  /** Waits until everything AALS has to tell Slack has been posted or updated. */
+  settled(): Promise<void>;
+  /** AALS's messages in the thread of `ts`, oldest first. */
+  botReplies(ts: string, channel?: string): EmulatedMessage[];
   /** Waits for AALS's replies in the thread of `ts`. */
   waitForReplies(
     ts: string,
@@ -72,6 +76,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     config,
     logger: memoryLogger(logs),
     inbox: { retryDelaysMs: [100, 300, 600] },
+    dispatch: { updateIntervalMs: 100 },
     ...options.app,
   });
   slack.transport =
@@ -85,6 +90,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logs,
     dataDir,
     postAlert: (payload, channel = 'alerts') => slack.postWebhookMessage(channel, payload),
+    settled: async () => {
+      await aals.inbox.idle();
+      await aals.dispatcher.settled();
+    },
+    botReplies: (ts, channel = 'alerts') =>
+      slack.replies(channel, ts).filter((m) => m.bot_id === slack.app.botId),
     waitForReplies: (ts, count = 1, channel = 'alerts', timeoutMs = 5000) =>
       slack.waitFor(() => {
         const replies = slack.replies(channel, ts).filter((m) => m.bot_id === slack.app.botId);

@@ -1,5 +1,5 @@
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
-import { RateLimiter } from '../../src/slack/emulator/rate-limiter.js';
+import { RateLimiter } from '../../src/util/rate-limiter.js';
 
 const TOKEN = 'xoxb-unittest';
 
@@ -318,17 +318,17 @@ describe('SlackEmulator rate limit', () => {
     expect(other.body.ok).toBe(true);
   });
 
-  test('the token bucket refills at the sustained rate', () => {
+  test('the token bucket refills at the sustained rate and says how long to wait', () => {
     let clock = 0;
     const limiter = new RateLimiter(1, 2, () => clock);
-    expect([limiter.take('C1'), limiter.take('C1'), limiter.take('C1')]).toEqual([0, 0, 1]);
+    expect([limiter.take('C1'), limiter.take('C1'), limiter.take('C1')]).toEqual([0, 0, 1000]);
     expect(limiter.take('C2')).toBe(0);
     clock += 500;
-    expect(limiter.take('C1')).toBe(1);
+    expect(limiter.take('C1')).toBe(500);
     clock += 500;
     expect(limiter.take('C1')).toBe(0);
     clock += 10_000;
     // Never more than the burst, however long it was idle.
-    expect([limiter.take('C1'), limiter.take('C1'), limiter.take('C1')]).toEqual([0, 0, 1]);
+    expect([limiter.take('C1'), limiter.take('C1'), limiter.take('C1')]).toEqual([0, 0, 1000]);
   });
 });

@@ -13,8 +13,6 @@ import {
 } from '../../src/store/database.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 import { RawEventStore } from '../../src/store/raw-events.js';
-import { ReplyStore } from '../../src/store/replies.js';
-import { ThreadStore } from '../../src/store/threads.js';
 import { tempDir } from '../support/temp.js';
 
 let db: Db;
@@ -103,11 +101,14 @@ describe('openDatabase and migrations', () => {
       .all();
     expect(tables).toEqual(
       expect.arrayContaining([
-        'alert_threads',
         'alerts',
         'audit_log',
+        'cooccurrence',
+        'incident_alerts',
+        'incident_events',
+        'incidents',
+        'outbox',
         'raw_events',
-        'replies',
         'schema_migrations',
       ]),
     );
@@ -135,8 +136,6 @@ describe('RawEventStore', () => {
       status: 'pending',
       attempts: 0,
       error: null,
-      replyTs: null,
-      plan: null,
     });
   });
 
@@ -184,55 +183,34 @@ describe('RawEventStore', () => {
     expect(store.claim(999)).toBeNull();
   });
 
-  test('unfinished lists pending, processing and replying events, oldest first', () => {
+  test('unfinished lists pending and processing events, oldest first', () => {
     const store = new RawEventStore(db, now);
-    const ids = ['a', 'b', 'c', 'd', 'e', 'f'].map(
+    const ids = ['a', 'b', 'c', 'd', 'e'].map(
       (body) => store.insert({ kind: 'slack_event', body })?.id as number,
     );
-    const [pending, processing, replying, done, failed, ignored] = ids as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [pending, processing, done, failed, ignored] = ids as [number, number, number, number, number];
     store.claim(processing);
-    store.claim(replying);
-    store.savePlan(replying, '[{"part":0}]');
-    store.setStatus(done, 'done', { replyTs: '1718.0001' });
-    store.setStatus(failed, 'failed', { error: 'boom' });
+    store.setStatus(done, 'done');
+    store.setStatus(failed, 'failed', 'boom');
     store.setStatus(ignored, 'ignored');
     expect(store.unfinished().map((e) => [e.id, e.status])).toEqual([
       [pending, 'pending'],
       [processing, 'processing'],
-      [replying, 'replying'],
     ]);
-    expect(store.get(replying)?.plan).toBe('[{"part":0}]');
-    expect(store.get(done)).toMatchObject({ status: 'done', replyTs: '1718.0001', error: null });
+    expect(store.get(done)).toMatchObject({ status: 'done', error: null });
     expect(store.get(failed)).toMatchObject({ status: 'failed', error: 'boom' });
-    expect(store.countByStatus()).toEqual({
-      pending: 1,
-      processing: 1,
-      replying: 1,
-      done: 1,
-      failed: 1,
-      ignored: 1,
+    expect(store.countByStatus()).toEqual({ pending: 1, processing: 1, done: 1, failed: 1, ignored: 1 });
+  });
+
+  test('payloads refused at the door can be stored already settled', () => {
+    const store = new RawEventStore(db, now);
+    const event = store.insert({
+      kind: 'alertmanager_webhook',
+      body: 'too big',
+      status: 'unparsed',
+      error: '413',
     });
-  });
-
-  test('setStatus keeps an earlier reply ts when none is given', () => {
-    const store = new RawEventStore(db, now);
-    const id = store.insert({ kind: 'slack_event', body: 'x' })?.id as number;
-    store.setStatus(id, 'replying', { replyTs: '111.222' });
-    store.setStatus(id, 'done');
-    expect(store.get(id)?.replyTs).toBe('111.222');
-  });
-
-  test('rejected requests can be stored already settled', () => {
-    const store = new RawEventStore(db, now);
-    const event = store.insert({ kind: 'rejected', body: 'too big', status: 'failed', error: '413' });
-    expect(event).toMatchObject({ status: 'failed', error: '413' });
+    expect(event).toMatchObject({ status: 'unparsed', error: '413' });
     expect(store.unfinished()).toEqual([]);
   });
 });
@@ -337,74 +315,5 @@ describe('AlertStore', () => {
     alerts.insert(alert({ alertname: 'First' }), origin(-2));
     alerts.insert(alert({ alertname: 'Second' }), origin(-1));
     expect(alerts.recent(5).map((a) => a.alertname)).toEqual(['Second', 'First']);
-  });
-});
-
-describe('ThreadStore', () => {
-  test('open then find returns the thread as firing', () => {
-    const threads = new ThreadStore(db, now);
-    threads.open(['C1:fp:aaa', 'C1:group:g'], 'C1', '1718.000100', '2024-06-10T11:50:00.000Z');
-    expect(threads.find(['C1:fp:aaa'])).toEqual({
-      key: 'C1:fp:aaa',
-      channel: 'C1',
-      threadTs: '1718.000100',
-      status: 'firing',
-      firingSince: '2024-06-10T11:50:00.000Z',
-      resolvedAt: null,
-    });
-    expect(threads.find(['C1:group:g'])?.threadTs).toBe('1718.000100');
-    expect(threads.find(['nope'])).toBeNull();
-    expect(threads.find([])).toBeNull();
-  });
-
-  test('find returns the thread of the first key that has one, in the order given', () => {
-    const threads = new ThreadStore(db, now);
-    threads.open(['fp:one'], 'C1', '100.000001', '2024-06-10T11:00:00.000Z');
-    threads.open(['group:two'], 'C1', '200.000002', '2024-06-10T11:10:00.000Z');
-    expect(threads.find(['missing', 'group:two', 'fp:one'])?.threadTs).toBe('200.000002');
-    expect(threads.find(['fp:one', 'group:two'])?.threadTs).toBe('100.000001');
-  });
-
-  test('resolve marks the keys resolved; opening again makes them firing in the new thread', () => {
-    const threads = new ThreadStore(db, now);
-    threads.open(['fp:x', 'group:x'], 'C1', '100.000001', '2024-06-10T11:00:00.000Z');
-    threads.resolve(['fp:x', 'group:x'], '2024-06-10T11:30:00.000Z');
-    expect(threads.find(['fp:x'])).toMatchObject({
-      status: 'resolved',
-      resolvedAt: '2024-06-10T11:30:00.000Z',
-    });
-    threads.open(['fp:x'], 'C2', '300.000003', '2024-06-10T12:00:00.000Z');
-    expect(threads.find(['fp:x'])).toMatchObject({
-      status: 'firing',
-      channel: 'C2',
-      threadTs: '300.000003',
-      firingSince: '2024-06-10T12:00:00.000Z',
-      resolvedAt: null,
-    });
-    expect(threads.find(['group:x'])?.status).toBe('resolved');
-  });
-
-  test('openCount counts distinct firing threads, not keys', () => {
-    const threads = new ThreadStore(db, now);
-    expect(threads.openCount()).toBe(0);
-    threads.open(['a:fp', 'a:group'], 'C1', '100.000001', '2024-06-10T11:00:00.000Z');
-    threads.open(['b:fp'], 'C1', '200.000002', '2024-06-10T11:00:00.000Z');
-    expect(threads.openCount()).toBe(2);
-    threads.resolve(['b:fp'], '2024-06-10T11:30:00.000Z');
-    expect(threads.openCount()).toBe(1);
-  });
-});
-
-describe('ReplyStore', () => {
-  test('records each part once and tells what was posted', () => {
-    const rawId = new RawEventStore(db, now).insert({ kind: 'slack_event', body: 'x' })?.id as number;
-    const replies = new ReplyStore(db, now);
-    expect(replies.posted(rawId, 0)).toBeNull();
-    replies.record(rawId, 0, 'C1', '100.000001');
-    replies.record(rawId, 0, 'C1', '999.999999'); // a retry does not overwrite
-    replies.record(rawId, 1, 'C2', '200.000002');
-    expect(replies.posted(rawId, 0)).toEqual({ channel: 'C1', ts: '100.000001' });
-    expect(replies.posted(rawId, 1)).toEqual({ channel: 'C2', ts: '200.000002' });
-    expect(replies.count()).toBe(2);
   });
 });

@@ -41,3 +41,39 @@ export async function resolveFromAlertmanager(
     ),
   );
 }
+
+/**
+ * A RESOLVED default Slack message names its group's label values only, and Alertmanager no longer
+ * lists resolved alerts. The alerts that fired in that group are known, though: resolve those.
+ */
+export function resolveFromKnownGroup(
+  alert: Alert,
+  known: Array<{
+    fingerprint: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    startsAt: number;
+  }>,
+  receivedAt: Date,
+): Alert[] {
+  if (alert.status !== 'resolved' || !alert.groupKey?.startsWith('alertmanager-slack:') || known.length === 0)
+    return [alert];
+  if (Object.keys(alert.labels).length > 1) return [alert];
+  return known.map((k) =>
+    buildAlert(
+      {
+        source: 'alertmanager',
+        status: 'resolved',
+        alertname: k.labels.alertname ?? alert.alertname,
+        labels: k.labels,
+        annotations: k.annotations,
+        startsAt: new Date(k.startsAt),
+        endsAt: alert.endsAt,
+        fingerprint: k.fingerprint,
+        groupKey: alert.groupKey as string,
+        ...(alert.url ? { url: alert.url } : {}),
+      },
+      { receivedAt },
+    ),
+  );
+}

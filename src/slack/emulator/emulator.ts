@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { parseFormOrJson, readBody, sendJson, sendText } from '../../util/http.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from '../../util/rate-limiter.js';
 import { signedHeaders } from './signing.js';
 import { type EnvelopeType, SocketHub } from './socket-hub.js';
 import { type ApiRequest, type ApiResponse, type AppIdentity, callWebApi } from './web-api.js';
@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   transport?: AppTransport;
   /** chat.postMessage per channel: sustained rate and burst. */
   rateLimit?: { perSecond: number; burst: number };
+  /** chat.update per workspace (Slack's Tier 3: about 50 a minute). */
+  updateRateLimit?: { perSecond: number; burst: number };
   /** Delays before each redelivery of an event the app did not acknowledge. */
   retryDelaysMs?: number[];
   /** How long Slack waits for an app to answer a request before it retries (3 s at Slack). */
@@ -64,6 +66,7 @@ export class SlackEmulator {
   readonly app: AppIdentity;
   readonly signingSecret: string;
   readonly rateLimiter: RateLimiter;
+  readonly updateLimiter: RateLimiter;
   readonly deliveries: DeliveryRecord[] = [];
   readonly apiCalls: ApiRequest[] = [];
   transport: AppTransport;
@@ -92,6 +95,10 @@ export class SlackEmulator {
     };
     this.transport = options.transport ?? { type: 'socket' };
     this.rateLimiter = new RateLimiter(options.rateLimit?.perSecond ?? 1, options.rateLimit?.burst ?? 20);
+    this.updateLimiter = new RateLimiter(
+      options.updateRateLimit?.perSecond ?? 50 / 60,
+      options.updateRateLimit?.burst ?? 50,
+    );
     this.retryDelaysMs = options.retryDelaysMs ?? [1000, 5000, 30000];
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 3000;
     this.prefix = options.pathPrefix ?? '';
@@ -225,6 +232,7 @@ export class SlackEmulator {
         workspace: this.workspace,
         app: this.app,
         rateLimiter: this.rateLimiter,
+        updateLimiter: this.updateLimiter,
         baseUrl: () => this.baseUrl,
         openSocket: () => `${this.baseUrl.replace(/^http/, 'ws')}/socket?ticket=${this.hub.issueTicket()}`,
       });

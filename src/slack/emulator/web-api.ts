@@ -1,5 +1,5 @@
+import type { RateLimiter } from '../../util/rate-limiter.js';
 import { BLOCK_KIT_LIMITS, blockKitViolation } from '../block-kit-limits.js';
-import type { RateLimiter } from './rate-limiter.js';
 import { type EmulatedMessage, TEAM, type Workspace } from './workspace.js';
 
 /** The Slack Web API methods AALS uses, answering in Slack's wire format. */
@@ -29,6 +29,8 @@ export interface WebApiContext {
   workspace: Workspace;
   app: AppIdentity;
   rateLimiter: RateLimiter;
+  /** chat.update is Tier 3 (about 50 a minute per workspace). */
+  updateLimiter: RateLimiter;
   /** Absolute base URL of the emulator, for upload URLs and the Socket Mode URL. */
   baseUrl: () => string;
   /** Registers a Socket Mode ticket and returns the ws:// URL for it. */
@@ -44,6 +46,13 @@ const ok = (body: Record<string, unknown> = {}): ApiResponse => ({
 const fail = (error: string, extra: Record<string, unknown> = {}): ApiResponse => ({
   status: 200,
   body: { ok: false, error, ...extra },
+});
+
+/** Slack's 429: Retry-After in whole seconds. */
+const ratelimited = (waitMs: number): ApiResponse => ({
+  status: 429,
+  headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+  body: { ok: false, error: 'ratelimited' },
 });
 
 const JSON_PARAMS = ['blocks', 'attachments', 'metadata', 'files', 'view'];
@@ -114,13 +123,8 @@ const handlers: Record<string, Handler> = {
     if (!channel) return fail('channel_not_found');
     const invalid = validateMessageContent(params);
     if (invalid) return invalid;
-    const wait = ctx.rateLimiter.take(channel.id);
-    if (wait > 0)
-      return {
-        status: 429,
-        headers: { 'retry-after': String(wait) },
-        body: { ok: false, error: 'ratelimited' },
-      };
+    const waitMs = ctx.rateLimiter.take(channel.id);
+    if (waitMs > 0) return ratelimited(waitMs);
     const threadTs = str(params.thread_ts);
     if (threadTs && !ctx.workspace.find(channel.id, threadTs)) return fail('thread_not_found');
     const message = ctx.workspace.post({
@@ -160,6 +164,8 @@ const handlers: Record<string, Handler> = {
     const existing = ctx.workspace.find(channel.id, ts);
     if (!existing) return fail('message_not_found');
     if (existing.bot_id !== ctx.app.botId) return fail('cant_update_message');
+    const waitMs = ctx.updateLimiter.take('chat.update');
+    if (waitMs > 0) return ratelimited(waitMs);
     const invalid = validateMessageContent({ text: existing.text, ...params });
     if (invalid) return invalid;
     const changes: Partial<EmulatedMessage> = {};

@@ -1,0 +1,115 @@
+/**
+ * Learned co-occurrence: alert identities (alertname|service) that start firing within a short time
+ * of each other on several separate occasions attract each other in correlation, even when no label
+ * or topology links them. Counting an occasion again needs a cool-down, so one storm counts once.
+ */
+export interface CooccurrenceSettings {
+  /** Two identities co-fire when they start firing within this many seconds. */
+  cofireSeconds: number;
+  /** Occasions needed before a pair attracts. */
+  minCount: number;
+  /** A pair is counted again only after this many minutes. */
+  cooldownMinutes: number;
+  /** Most pairs remembered; the least counted are forgotten first. */
+  maxPairs: number;
+}
+
+export const DEFAULT_COOCCURRENCE: CooccurrenceSettings = {
+  cofireSeconds: 120,
+  minCount: 2,
+  cooldownMinutes: 30,
+  maxPairs: 100_000,
+};
+
+interface Pair {
+  count: number;
+  lastCounted: number;
+}
+
+export interface PairCount {
+  a: string;
+  b: string;
+  count: number;
+  lastCounted: number;
+}
+
+const key = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+export class CooccurrenceModel {
+  private readonly pairs = new Map<string, Pair>();
+  private readonly partners = new Map<string, Map<string, number>>();
+  private recent: Array<{ identity: string; environment: string; at: number }> = [];
+
+  constructor(readonly settings: CooccurrenceSettings = DEFAULT_COOCCURRENCE) {}
+
+  load(rows: Iterable<PairCount>): void {
+    for (const row of rows) this.set(row.a, row.b, { count: row.count, lastCounted: row.lastCounted });
+  }
+
+  /** Notes that `identity` started firing; returns the pairs whose count went up (to persist). */
+  record(identity: string, environment: string, at: number): PairCount[] {
+    const horizon = at - this.settings.cofireSeconds * 1000;
+    if (this.recent.length > 0 && (this.recent[0]?.at ?? at) < horizon) {
+      this.recent = this.recent.filter((r) => r.at >= horizon);
+    }
+    const counted: PairCount[] = [];
+    const seen = new Set<string>();
+    for (const other of this.recent) {
+      if (other.environment !== environment || other.identity === identity || seen.has(other.identity))
+        continue;
+      seen.add(other.identity);
+      const k = key(identity, other.identity);
+      const pair = this.pairs.get(k) ?? { count: 0, lastCounted: Number.NEGATIVE_INFINITY };
+      if (at - pair.lastCounted < this.settings.cooldownMinutes * 60_000) continue;
+      const updated = { count: pair.count + 1, lastCounted: at };
+      this.set(identity, other.identity, updated);
+      const [a, b] = identity < other.identity ? [identity, other.identity] : [other.identity, identity];
+      counted.push({ a, b, ...updated });
+    }
+    this.recent.push({ identity, environment, at });
+    if (this.pairs.size > this.settings.maxPairs) this.forgetWeakest();
+    return counted;
+  }
+
+  count(a: string, b: string): number {
+    return this.pairs.get(key(a, b))?.count ?? 0;
+  }
+
+  /** Identities that attract `identity` (counted at least minCount times), with their counts. */
+  partnersOf(identity: string): Map<string, number> {
+    return this.partners.get(identity) ?? new Map();
+  }
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  private set(a: string, b: string, pair: Pair): void {
+    this.pairs.set(key(a, b), pair);
+    if (pair.count >= this.settings.minCount) {
+      this.partnerMap(a).set(b, pair.count);
+      this.partnerMap(b).set(a, pair.count);
+    }
+  }
+
+  private partnerMap(identity: string): Map<string, number> {
+    let map = this.partners.get(identity);
+    if (!map) {
+      map = new Map();
+      this.partners.set(identity, map);
+    }
+    return map;
+  }
+
+  private forgetWeakest(): void {
+    const sorted = [...this.pairs.entries()].sort(
+      (x, y) => x[1].count - y[1].count || x[1].lastCounted - y[1].lastCounted,
+    );
+    for (const [k] of sorted.slice(0, Math.ceil(this.settings.maxPairs / 10))) {
+      this.pairs.delete(k);
+      const [a, b] = k.split('\u0000') as [string, string];
+      this.partners.get(a)?.delete(b);
+      this.partners.get(b)?.delete(a);
+    }
+  }
+}

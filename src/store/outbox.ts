@@ -1,0 +1,167 @@
+import type { Db } from './database.js';
+
+/**
+ * Messages waiting to be posted to Slack, written in the same transaction as the state they report.
+ * Notices (incident resolved, reopened, merged) must go out; pointers ("part of incident #12") are
+ * droppable when the channel is busy. A row being sent is 'sending', so a restart can check Slack
+ * for it before posting again.
+ */
+export type OutboxKind = 'notice' | 'pointer';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped' | 'failed';
+
+export const PRIORITY = { notice: 1, pointer: 2 } as const;
+
+export interface OutboxItem {
+  id: number;
+  createdAt: string;
+  incidentId: number | null;
+  kind: OutboxKind;
+  priority: number;
+  channel: string;
+  /** null: post into the incident's thread, wherever it is by then. */
+  threadTs: string | null;
+  text: string;
+  blocks: Array<Record<string, unknown>> | null;
+  droppable: boolean;
+  status: OutboxStatus;
+  attempts: number;
+}
+
+export interface NewOutboxItem {
+  incidentId: number | null;
+  kind: OutboxKind;
+  channel: string;
+  threadTs: string | null;
+  text: string;
+  blocks?: Array<Record<string, unknown>>;
+}
+
+interface Row {
+  id: number;
+  created_at: string;
+  incident_id: number | null;
+  kind: OutboxKind;
+  priority: number;
+  channel: string;
+  thread_ts: string | null;
+  text: string;
+  blocks: string | null;
+  droppable: number;
+  status: OutboxStatus;
+  attempts: number;
+}
+
+export class OutboxStore {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  add(item: NewOutboxItem): number {
+    const now = this.now().toISOString();
+    const result = this.db
+      .prepare(
+        `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, droppable, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        now,
+        item.incidentId,
+        item.kind,
+        PRIORITY[item.kind],
+        item.channel,
+        item.threadTs,
+        item.text,
+        item.blocks ? JSON.stringify(item.blocks) : null,
+        item.kind === 'pointer' ? 1 : 0,
+        now,
+      );
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Drops pending notices of an incident that a newer one makes stale (a flapping incident posts its latest state once). */
+  supersede(incidentId: number, kind: OutboxKind): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET status = 'dropped', error = 'superseded', updated_at = ? WHERE incident_id = ? AND kind = ? AND status = 'pending'`,
+      )
+      .run(this.now().toISOString(), incidentId, kind).changes;
+  }
+
+  /** What is not yet sent or given up, by priority then age. */
+  ready(limit = 1000): OutboxItem[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM outbox WHERE status IN ('pending', 'sending') ORDER BY priority, id LIMIT ?`)
+        .all(limit) as Row[]
+    ).map(toItem);
+  }
+
+  /** Pointers that waited too long are no longer worth a message: the summary already counts them. */
+  dropStalePointers(before: Date): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET status = 'dropped', error = 'stale: the channel was busy', updated_at = ?
+         WHERE kind = 'pointer' AND status = 'pending' AND created_at < ?`,
+      )
+      .run(this.now().toISOString(), before.toISOString()).changes;
+  }
+
+  markSending(id: number): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?`)
+      .run(this.now().toISOString(), id);
+  }
+
+  markSent(id: number, ts: string): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'sent', ts = ?, updated_at = ? WHERE id = ?`)
+      .run(ts, this.now().toISOString(), id);
+  }
+
+  markDropped(id: number, reason: string): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?`)
+      .run(reason, this.now().toISOString(), id);
+  }
+
+  markFailed(id: number, error: string): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`)
+      .run(error, this.now().toISOString(), id);
+  }
+
+  release(id: number, error: string): void {
+    this.db
+      .prepare(`UPDATE outbox SET status = 'pending', error = ?, updated_at = ? WHERE id = ?`)
+      .run(error, this.now().toISOString(), id);
+  }
+
+  counts(): Record<string, number> {
+    const rows = this.db
+      .prepare('SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status')
+      .all() as Array<{
+      kind: string;
+      status: string;
+      n: number;
+    }>;
+    return Object.fromEntries(rows.map((r) => [`${r.kind}.${r.status}`, r.n]));
+  }
+}
+
+function toItem(row: Row): OutboxItem {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    incidentId: row.incident_id,
+    kind: row.kind,
+    priority: row.priority,
+    channel: row.channel,
+    threadTs: row.thread_ts,
+    text: row.text,
+    blocks: row.blocks ? JSON.parse(row.blocks) : null,
+    droppable: row.droppable === 1,
+    status: row.status,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Token bucket per key: `perSecond` sustained, `burst` at once. Slack applies one to
+ * chat.postMessage per channel (about one message a second); the emulator enforces it and AALS's
+ * dispatcher paces itself with one so it stays under it.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(
+    public perSecond: number,
+    public burst: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Takes a token and returns 0, or returns the milliseconds until one is available (taking nothing). */
+  take(key: string): number {
+    const bucket = this.refill(key);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
+  }
+
+  reset(): void {
+    this.buckets.clear();
+  }
+
+  private refill(key: string) {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.perSecond);
+    bucket.updatedAt = now;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 10_000) this.buckets.delete(this.buckets.keys().next().value as string);
+    return bucket;
+  }
+}
