@@ -12,6 +12,12 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   Reads one JSON payload (a Slack message event, a chat.postMessage / incoming-webhook body, or an
   Alertmanager webhook body) and prints {"alerts":[…]}.`,
   },
+  correlate: {
+    run: async (args, io) => (await import('./commands/correlate.js')).correlateCommand(args, io),
+    help: `aals correlate [--config FILE] < alerts.jsonl
+  Reads JSON lines of normalized alerts (as \`aals parse\` prints them) and prints
+  {"incidents":[{"id","alerts":[fingerprints],"rootCause","reason",…}]}, using correlation.topology.`,
+  },
   doctor: {
     run: async (args, io) => (await import('./commands/doctor.js')).doctorCommand(args, io),
     help: `aals doctor [--json]

@@ -44,9 +44,9 @@ export const ConfigSchema = z
         notifyChannel: z.string().min(1).optional(),
         /** Channel ID or name → environment, for channels that belong to one environment. */
         channelEnvironments: z.record(z.string(), EnvironmentName).default({}),
-        /** AALS's own pace for chat.postMessage per channel, under Slack's ~1 message/s. */
-        postsPerSecond: z.number().min(0.1).max(10).default(1),
-        postBurst: z.number().int().min(1).max(20).default(3),
+        /** AALS's own pace for chat.postMessage per channel: Slack allows about 1 message/s with short bursts. */
+        postsPerSecond: z.number().min(0.1).max(1000).default(1),
+        postBurst: z.number().int().min(1).max(1000).default(2),
         commandName: z
           .string()
           .regex(/^\/[a-z0-9_-]+$/, 'must start with / and use lowercase letters, digits, - or _')

@@ -38,7 +38,8 @@ const key = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a
 export class CooccurrenceModel {
   private readonly pairs = new Map<string, Pair>();
   private readonly partners = new Map<string, Map<string, number>>();
-  private recent: Array<{ identity: string; environment: string; at: number }> = [];
+  /** Identities that started firing lately, per environment, in the order of their latest start. */
+  private readonly recent = new Map<string, { identity: string; environment: string; at: number }>();
 
   constructor(readonly settings: CooccurrenceSettings = DEFAULT_COOCCURRENCE) {}
 
@@ -48,26 +49,28 @@ export class CooccurrenceModel {
 
   /** Notes that `identity` started firing; returns the pairs whose count went up (to persist). */
   record(identity: string, environment: string, at: number): PairCount[] {
-    const horizon = at - this.settings.cofireSeconds * 1000;
-    if (this.recent.length > 0 && (this.recent[0]?.at ?? at) < horizon) {
-      this.recent = this.recent.filter((r) => r.at >= horizon);
+    const window = this.settings.cofireSeconds * 1000;
+    for (const [key, entry] of this.recent) {
+      if (entry.at >= at - window) break;
+      this.recent.delete(key);
     }
     const counted: PairCount[] = [];
-    const seen = new Set<string>();
-    for (const other of this.recent) {
-      if (other.environment !== environment || other.identity === identity || seen.has(other.identity))
-        continue;
-      seen.add(other.identity);
+    for (const other of this.recent.values()) {
+      if (other.environment !== environment || other.identity === identity) continue;
+      // Times can arrive out of order (replays): only starts close to this one count.
+      if (Math.abs(at - other.at) > window) continue;
       const k = key(identity, other.identity);
       const pair = this.pairs.get(k) ?? { count: 0, lastCounted: Number.NEGATIVE_INFINITY };
-      if (at - pair.lastCounted < this.settings.cooldownMinutes * 60_000) continue;
+      if (Math.abs(at - pair.lastCounted) < this.settings.cooldownMinutes * 60_000) continue;
       const updated = { count: pair.count + 1, lastCounted: at };
       this.set(identity, other.identity, updated);
       const [a, b] = identity < other.identity ? [identity, other.identity] : [other.identity, identity];
       counted.push({ a, b, ...updated });
     }
-    this.recent.push({ identity, environment, at });
-    if (this.pairs.size > this.settings.maxPairs) this.forgetWeakest();
+    const own = `${environment}\u0000${identity}`;
+    this.recent.delete(own);
+    this.recent.set(own, { identity, environment, at });
+    while (this.pairs.size > this.settings.maxPairs) this.forgetWeakest();
     return counted;
   }
 

@@ -57,20 +57,25 @@ export class Correlator {
       const observed = this.update(known, alert, input, at);
       if (observed) return observed;
     }
-    if (input.status === 'firing') this.learn(alert.identity, input.environment, at);
     const candidates = this.candidates(alert, input, at);
+    // Learn from this start only after using what was learned before: it must not vouch for itself.
+    if (input.status === 'firing') this.learn(alert.identity, input.environment, at);
     const best = candidates[0];
-    if (!best)
+    if (!best) {
       return {
         incident: this.open(alert, input, at),
         change: 'opened',
         merged: [],
         reason: 'no related incident',
       };
+    }
     let target = best.incident;
     const merged: Incident[] = [];
     for (const other of candidates.slice(1)) {
       if (!other.strong || !best.strong) continue;
+      // An alert without a cluster label must not bridge incidents of two clusters.
+      if (![best.incident, ...merged].every((incident) => this.compatible(incident, other.incident)))
+        continue;
       merged.push(other.incident);
     }
     if (merged.length > 0) {
@@ -226,7 +231,7 @@ export class Correlator {
     const scored: Candidate[] = [];
     for (const id of ids) {
       const incident = this.incidents.get(id);
-      if (!incident || incident.status !== 'open') continue;
+      if (incident?.status !== 'open') continue;
       const candidate = this.score(alert, input, incident, at);
       if (candidate && candidate.score >= this.settings.threshold) scored.push(candidate);
     }
@@ -295,6 +300,13 @@ export class Correlator {
     const support = components.slice(1).filter((c) => c[0] >= 0.3).length;
     const decay = gap <= window / 2 ? 1 : 1 - (0.3 * (gap - window / 2)) / (window / 2);
     return { incident, score: Math.min(1, top + 0.05 * support) * decay, reason, strong };
+  }
+
+  /** Incidents whose partition labels (cluster, region) do not contradict each other. */
+  private compatible(a: Incident, b: Incident): boolean {
+    return this.settings.partitionLabels.every(
+      (label) => !a.partition[label] || !b.partition[label] || a.partition[label] === b.partition[label],
+    );
   }
 
   private nearestService(service: string, incident: Incident): [string, number] | null {

@@ -12,6 +12,7 @@ export function rankRootCauses(incident: Incident, topology: Topology, limit = 3
   const alerts = [...incident.alerts.values()];
   if (alerts.length === 0) return [];
   const earliest = Math.min(...alerts.map((a) => a.startsAt));
+  const mostSevere = Math.min(...alerts.map((a) => severityRank(a.severity)));
   const byInstance = groupBy(alerts, (a) => a.instance);
   const servicesOnInstance = new Map<string, Set<string>>();
   for (const [instance, group] of byInstance) {
@@ -63,7 +64,7 @@ export function rankRootCauses(incident: Incident, topology: Topology, limit = 3
     alertname: alert.alertname,
     service: alert.service,
     instance: alert.instance,
-    reason: explain(alert, [...services], hostAlerts, alert.startsAt === earliest, alerts.length),
+    reason: explain(alert, [...services], hostAlerts, alert.startsAt === earliest, alerts.length, mostSevere),
   }));
 }
 
@@ -73,11 +74,13 @@ function explain(
   hostAlerts: number,
   first: boolean,
   total: number,
+  mostSevere: number,
 ): string {
   const parts: string[] = [];
   if (alert.hostLevel && alert.instance && hostAlerts > 0) {
+    const plural = hostAlerts === 1 ? '' : 's';
     parts.push(
-      `${alert.alertname} on ${alert.instance} is a host-level cause of ${hostAlerts} other alert${hostAlerts === 1 ? '' : 's'} on that host`,
+      `${alert.alertname} on ${alert.instance} is a host-level cause of ${hostAlerts} other alert${plural} on that host`,
     );
   }
   if (services.length > 0) {
@@ -85,11 +88,15 @@ function explain(
     parts.push(`${subject} is upstream of ${listOf(services.sort())}`);
   }
   if (first && total > 1) parts.push('fired first');
-  if (parts.length === 0)
-    return total === 1
-      ? 'the only alert'
-      : `the ${alert.severity} alert that fired earliest among unrelated ones`;
-  return parts.join(', and ');
+  if (parts.length > 0) return parts.join(', and ');
+  if (total === 1) return 'the only alert';
+  if (alert.hostLevel) {
+    return `a host-level alert${alert.instance ? ` on ${alert.instance}` : ''}: host problems often cause service symptoms`;
+  }
+  if (severityRank(alert.severity) === mostSevere) {
+    return `the most severe alert (${alert.severity}); nothing else explains the others`;
+  }
+  return 'nothing in the topology or hosts explains the others; ranked by start time and severity';
 }
 
 function listOf(items: string[]): string {

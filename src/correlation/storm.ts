@@ -92,6 +92,8 @@ const ROOT_ALERTS: Record<(typeof LAYERS)[number], Array<[string, Severity]>> = 
     ['ConnectionsExhausted', 'critical'],
   ],
 };
+/** Chance that a dependent at each depth shows symptoms. */
+const SPREAD = [1, 0.85, 0.6, 0.4];
 const HOST_ALERTS: Array<[string, Severity]> = [
   ['NodeFilesystemAlmostFull', 'critical'],
   ['NodeMemoryPressure', 'warning'],
@@ -197,7 +199,7 @@ export function generateStorm(options: StormOptions): Scenario {
       const next: string[] = [];
       for (const name of frontier) {
         for (const dependent of dependents.get(name) ?? []) {
-          if (random() > [0, 0.85, 0.6, 0.4][depth]!) continue;
+          if (random() > (SPREAD[depth] ?? 0)) continue;
           next.push(dependent);
           const service = byName.get(dependent) as Service;
           const count = 1 + Math.floor(random() * 3);

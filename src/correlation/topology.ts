@@ -23,7 +23,8 @@ export class Topology {
 
   /** Services within `maxHops` of `service` in either direction, with their hop count. */
   neighbourhood(service: string, maxHops = 3): Map<string, number> {
-    const cached = this.distanceCache.get(service);
+    const cacheKey = `${service}\u0000${maxHops}`;
+    const cached = this.distanceCache.get(cacheKey);
     if (cached) return cached;
     const distances = new Map<string, number>([[service, 0]]);
     let frontier = [service];
@@ -42,8 +43,13 @@ export class Topology {
       }
       frontier = next;
     }
-    this.distanceCache.set(service, distances);
+    this.distanceCache.set(cacheKey, distances);
     return distances;
+  }
+
+  /** True when `service` directly depends on `dependency`. */
+  dependsOn(service: string, dependency: string): boolean {
+    return this.dependencies.get(service)?.has(dependency) ?? false;
   }
 
   /** Every service that depends on `service`, directly or through others. */

@@ -29,7 +29,7 @@ export interface DispatcherOptions {
 
 export const DEFAULT_DISPATCH: DispatcherOptions = {
   postsPerSecond: 1,
-  postBurst: 3,
+  postBurst: 2,
   updateIntervalMs: 3000,
   updatesPerMinute: 40,
   pointerMaxAgeMs: 20_000,
@@ -49,7 +49,7 @@ export interface DispatcherDeps {
 const PERMANENT =
   /channel_not_found|not_in_channel|invalid_blocks|msg_too_long|is_archived|invalid_auth|account_inactive|missing_scope|message_not_found|cant_update_message|thread_not_found/;
 const MAX_ATTEMPTS = 5;
-const WAKE_COALESCE_MS = 5;
+const WAKE_COALESCE_MS = 10;
 /** How many outbox rows one pass looks at (notices come first; older pointers wait or go stale). */
 const OUTBOX_BATCH = 100;
 
@@ -141,11 +141,18 @@ export class Dispatcher {
     const busyWithMore = new Set(toPost.map((i) => i.channel));
     for (const item of store.outbox.ready(OUTBOX_BATCH)) {
       pending++;
-      if (item.kind === 'notice') busyWithMore.add(item.channel);
+      if (item.kind !== 'pointer') busyWithMore.add(item.channel);
       else if (busyWithMore.has(item.channel)) continue;
       const thread = this.threadOf(item);
-      if (thread === undefined) continue;
-      const wait = this.blocked(`outbox:${item.id}`, item.channel, now);
+      if (thread === undefined) {
+        // Waiting for the incident's summary to become its thread, unless that will never happen.
+        const incident = item.incidentId === null ? null : store.incidents.get(item.incidentId);
+        if (!incident || incident.summaryAttempts >= MAX_ATTEMPTS)
+          store.outbox.markFailed(item.id, 'the incident has no thread');
+        continue;
+      }
+      // Pointers leave a token for summaries and notices, so a new incident is answered at once.
+      const wait = this.blocked(`outbox:${item.id}`, item.channel, now, item.kind === 'pointer' ? 1 : 0);
       if (wait > 0) {
         next = Math.min(next, now + wait);
         continue;
@@ -155,7 +162,8 @@ export class Dispatcher {
 
     for (const incident of store.incidents.summariesToUpdate()) {
       pending++;
-      if (this.busyIncidents.has(incident.id) || this.inFlight >= this.options.maxInFlight) continue;
+      if (this.busyIncidents.has(incident.id)) continue;
+      if (this.inFlight >= this.options.maxInFlight) break;
       const dueAt = Date.parse(incident.summaryUpdatedAt ?? '1970-01-01') + this.options.updateIntervalMs;
       const retry = this.retryAt.get(`update:${incident.id}`) ?? 0;
       if (dueAt > now || retry > now) {
@@ -175,12 +183,12 @@ export class Dispatcher {
   }
 
   /** Milliseconds before a post to `channel` may start (0: it may start now, and a token was taken). */
-  private blocked(key: string, channel: string, now: number): number {
+  private blocked(key: string, channel: string, now: number, reserve = 0): number {
     if (this.busyChannels.has(channel) || this.inFlight >= this.options.maxInFlight)
       return Number.POSITIVE_INFINITY;
     const retry = this.retryAt.get(key) ?? 0;
     if (retry > now) return retry - now;
-    return this.posts.take(channel);
+    return this.posts.take(channel, reserve);
   }
 
   private launch(channel: string | null, incidentId: number | null, work: () => Promise<void>): void {
@@ -227,23 +235,29 @@ export class Dispatcher {
     const channel = incident.channel as string;
     const threadTs = incident.threadTs ?? undefined;
     store.incidents.noteSummaryAttempt(incident.id);
-    const done = await this.attempt(`summary:${incident.id}`, incident.summaryAttempts, async () => {
-      const existing = incident.summaryAttempts > 0 ? await chat.findPosted(channel, threadTs, marker) : null;
-      const ts =
-        existing ??
-        (
-          await chat.post({
-            channel,
-            ...incidentSummary(view, this.deps.viewOptions()),
-            ...(threadTs ? { threadTs } : {}),
-            marker,
-          })
-        ).ts;
-      store.incidents.summaryPosted(incident.id, ts, view.incident.summaryVersion, threadTs ?? ts);
-      if (view.roots[0])
-        store.incidents.setRootCause(incident.id, view.roots[0].fingerprint, view.roots[0].reason);
-      if (!existing) metrics.replyLatency.observe((Date.now() - Date.parse(incident.openedAt)) / 1000);
-    });
+    const done = await this.attempt(
+      `summary:${incident.id}`,
+      incident.summaryAttempts,
+      async () => {
+        const existing =
+          incident.summaryAttempts > 0 ? await chat.findPosted(channel, threadTs, marker) : null;
+        const ts =
+          existing ??
+          (
+            await chat.post({
+              channel,
+              ...incidentSummary(view, this.deps.viewOptions()),
+              ...(threadTs ? { threadTs } : {}),
+              marker,
+            })
+          ).ts;
+        store.incidents.summaryPosted(incident.id, ts, view.incident.summaryVersion, threadTs ?? ts);
+        if (view.roots[0])
+          store.incidents.setRootCause(incident.id, view.roots[0].fingerprint, view.roots[0].reason);
+        if (!existing) metrics.replyLatency.observe((Date.now() - Date.parse(incident.openedAt)) / 1000);
+      },
+      () => store.incidents.abandonSummary(incident.id),
+    );
     if (done === 'failed')
       this.deps.logger.warn('incident summary could not be posted', { incident: incident.id });
   }

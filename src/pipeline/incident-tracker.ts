@@ -115,7 +115,7 @@ export class IncidentTracker {
     if (target?.channel) {
       this.store.outbox.add({
         incidentId: into.id,
-        kind: 'notice',
+        kind: 'merge',
         channel: target.channel,
         threadTs: null,
         ...mergedInNotice([from.id], into.id, reason),

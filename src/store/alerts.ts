@@ -1,7 +1,8 @@
+import type { Statement } from 'better-sqlite3';
 import type { EnvironmentName } from '../config/schema.js';
 import type { Alert, AlertStatus } from '../domain/alert.js';
 import type { Occurrence } from '../readers/patterns.js';
-import type { Db } from './database.js';
+import { type Db, statementCache } from './database.js';
 
 /** Every alert occurrence AALS has read, one row per alert per notification. */
 export interface StoredAlert extends Alert {
@@ -47,7 +48,10 @@ export class AlertStore {
   private readonly insertStmt;
   private readonly historyStmt;
 
+  private readonly sql: (sql: string) => Statement;
+
   constructor(private readonly db: Db) {
+    this.sql = statementCache(this.db);
     this.insertStmt = db.prepare(
       `INSERT INTO alerts (raw_event_id, received_at, fingerprint, group_key, source, status, alertname, severity,
          environment, labels, annotations, starts_at, ends_at, count, url, generator_url, channel, message_ts)
@@ -103,37 +107,32 @@ export class AlertStore {
   }
 
   firstSeen(fingerprint: string): Date | null {
-    const value = this.db
-      .prepare('SELECT MIN(received_at) FROM alerts WHERE fingerprint = ?')
+    const value = this.sql('SELECT MIN(received_at) FROM alerts WHERE fingerprint = ?')
       .pluck()
       .get(fingerprint);
     return typeof value === 'string' ? new Date(value) : null;
   }
 
   byRawEvent(rawEventId: number): StoredAlert[] {
-    return (
-      this.db.prepare('SELECT * FROM alerts WHERE raw_event_id = ? ORDER BY id').all(rawEventId) as Row[]
-    ).map(toStored);
-  }
-
-  recent(limit: number): StoredAlert[] {
-    return (this.db.prepare('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
+    return (this.sql('SELECT * FROM alerts WHERE raw_event_id = ? ORDER BY id').all(rawEventId) as Row[]).map(
       toStored,
     );
   }
 
+  recent(limit: number): StoredAlert[] {
+    return (this.sql('SELECT * FROM alerts ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toStored);
+  }
+
   count(): number {
-    return Number(this.db.prepare('SELECT COUNT(*) FROM alerts').pluck().get());
+    return Number(this.sql('SELECT COUNT(*) FROM alerts').pluck().get());
   }
 
   /** Alert identities by how often they fired since `since`: the noisiest first. */
   noisiest(since: Date, limit: number): Array<{ alertname: string; fingerprint: string; firings: number }> {
-    return this.db
-      .prepare(
-        `SELECT alertname, fingerprint, COUNT(*) AS firings FROM alerts
+    return this.sql(
+      `SELECT alertname, fingerprint, COUNT(*) AS firings FROM alerts
          WHERE status = 'firing' AND received_at >= ? GROUP BY fingerprint ORDER BY firings DESC LIMIT ?`,
-      )
-      .all(since.toISOString(), limit) as Array<{ alertname: string; fingerprint: string; firings: number }>;
+    ).all(since.toISOString(), limit) as Array<{ alertname: string; fingerprint: string; firings: number }>;
   }
 }
 

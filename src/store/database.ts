@@ -60,6 +60,19 @@ export function migrate(db: Db, migrations: Migration[]): number[] {
   return newlyApplied;
 }
 
+/** Prepares each SQL text once and reuses the statement (preparing is the costly part of a query). */
+export function statementCache(db: Db): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+}
+
 export function schemaVersion(db: Db): number {
   return Number(db.prepare('SELECT COALESCE(MAX(version), 0) FROM schema_migrations').pluck().get());
 }

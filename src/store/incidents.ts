@@ -1,7 +1,8 @@
+import type { Statement } from 'better-sqlite3';
 import type { Incident, IncidentAlert, IncidentStatus } from '../correlation/types.js';
 import type { AlertStatus, Severity } from '../domain/alert.js';
 import type { AlertPattern } from '../readers/patterns.js';
-import type { Db } from './database.js';
+import { type Db, statementCache } from './database.js';
 
 /**
  * Incidents and their alerts as the correlator sees them, plus where each incident's Slack thread
@@ -88,32 +89,34 @@ interface AlertRowData {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class IncidentStore {
+  private readonly sql: (sql: string) => Statement;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sql = statementCache(this.db);
+  }
 
   /** Writes the incident's own state (not its alerts) and marks its summary as behind. */
   upsert(incident: Incident): void {
-    this.db
-      .prepare(
-        `INSERT INTO incidents (id, environment, status, opened_at, last_activity, last_firing, resolved_at, partition, updated_at)
+    this.sql(
+      `INSERT INTO incidents (id, environment, status, opened_at, last_activity, last_firing, resolved_at, partition, updated_at)
          VALUES (@id, @environment, @status, @openedAt, @lastActivity, @lastFiring, @resolvedAt, @partition, @now)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, opened_at = excluded.opened_at,
            last_activity = excluded.last_activity, last_firing = excluded.last_firing, resolved_at = excluded.resolved_at,
            partition = excluded.partition, summary_version = summary_version + 1, updated_at = excluded.updated_at`,
-      )
-      .run({
-        id: incident.id,
-        environment: incident.environment,
-        status: incident.status,
-        openedAt: iso(incident.openedAt),
-        lastActivity: iso(incident.lastActivity),
-        lastFiring: iso(incident.lastFiring),
-        resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
-        partition: JSON.stringify(incident.partition),
-        now: this.now().toISOString(),
-      });
+    ).run({
+      id: incident.id,
+      environment: incident.environment,
+      status: incident.status,
+      openedAt: iso(incident.openedAt),
+      lastActivity: iso(incident.lastActivity),
+      lastFiring: iso(incident.lastFiring),
+      resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
+      partition: JSON.stringify(incident.partition),
+      now: this.now().toISOString(),
+    });
   }
 
   upsertAlert(
@@ -122,86 +125,81 @@ export class IncidentStore {
     alertId: number | null,
     pattern: AlertPattern | null,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO incident_alerts (incident_id, fingerprint, alertname, service, instance, namespace, severity, status,
+    this.sql(
+      `INSERT INTO incident_alerts (incident_id, fingerprint, alertname, service, instance, namespace, severity, status,
            starts_at, first_seen, last_seen, group_key, identity, host_level, alert_id, pattern)
          VALUES (@incidentId, @fingerprint, @alertname, @service, @instance, @namespace, @severity, @status,
            @startsAt, @firstSeen, @lastSeen, @groupKey, @identity, @hostLevel, @alertId, @pattern)
          ON CONFLICT(incident_id, fingerprint) DO UPDATE SET status = excluded.status, severity = excluded.severity,
            starts_at = excluded.starts_at, last_seen = excluded.last_seen,
            alert_id = COALESCE(excluded.alert_id, alert_id), pattern = COALESCE(excluded.pattern, pattern)`,
-      )
-      .run({
-        incidentId,
-        fingerprint: alert.fingerprint,
-        alertname: alert.alertname,
-        service: alert.service,
-        instance: alert.instance,
-        namespace: alert.namespace,
-        severity: alert.severity,
-        status: alert.status,
-        startsAt: iso(alert.startsAt),
-        firstSeen: iso(alert.firstSeen),
-        lastSeen: iso(alert.lastSeen),
-        groupKey: alert.groupKey,
-        identity: alert.identity,
-        hostLevel: alert.hostLevel ? 1 : 0,
-        alertId,
-        pattern: pattern ? JSON.stringify(pattern) : null,
-      });
+    ).run({
+      incidentId,
+      fingerprint: alert.fingerprint,
+      alertname: alert.alertname,
+      service: alert.service,
+      instance: alert.instance,
+      namespace: alert.namespace,
+      severity: alert.severity,
+      status: alert.status,
+      startsAt: iso(alert.startsAt),
+      firstSeen: iso(alert.firstSeen),
+      lastSeen: iso(alert.lastSeen),
+      groupKey: alert.groupKey,
+      identity: alert.identity,
+      hostLevel: alert.hostLevel ? 1 : 0,
+      alertId,
+      pattern: pattern ? JSON.stringify(pattern) : null,
+    });
   }
 
   /** Where the incident's thread is: an alert message's thread, or (webhook) a channel to post into. */
   setThread(id: number, channel: string | null, threadTs: string | null): void {
-    this.db
-      .prepare('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?')
-      .run(channel, threadTs, id);
+    this.sql('UPDATE incidents SET channel = ?, thread_ts = ? WHERE id = ?').run(channel, threadTs, id);
   }
 
   merge(fromId: number, intoId: number): void {
-    this.db.prepare('UPDATE incident_alerts SET incident_id = ? WHERE incident_id = ?').run(intoId, fromId);
-    this.db
-      .prepare(
-        `UPDATE incidents SET status = 'merged', merged_into = ?, summary_version = summary_version + 1, updated_at = ?
+    this.sql('UPDATE incident_alerts SET incident_id = ? WHERE incident_id = ?').run(intoId, fromId);
+    this.sql(
+      `UPDATE incidents SET status = 'merged', merged_into = ?, summary_version = summary_version + 1, updated_at = ?
          WHERE id = ?`,
-      )
-      .run(intoId, this.now().toISOString(), fromId);
+    ).run(intoId, this.now().toISOString(), fromId);
   }
 
   expire(id: number): void {
-    this.db
-      .prepare(`UPDATE incidents SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'open'`)
-      .run(this.now().toISOString(), id);
+    this.sql(`UPDATE incidents SET status = 'expired', updated_at = ? WHERE id = ? AND status = 'open'`).run(
+      this.now().toISOString(),
+      id,
+    );
   }
 
   event(incidentId: number, kind: string, details: Record<string, unknown>): void {
-    this.db
-      .prepare('INSERT INTO incident_events (incident_id, at, kind, details) VALUES (?, ?, ?, ?)')
-      .run(incidentId, this.now().toISOString(), kind, JSON.stringify(details));
+    this.sql('INSERT INTO incident_events (incident_id, at, kind, details) VALUES (?, ?, ?, ?)').run(
+      incidentId,
+      this.now().toISOString(),
+      kind,
+      JSON.stringify(details),
+    );
   }
 
   get(id: number): IncidentRow | null {
-    const row = this.db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     return row ? toIncidentRow(row) : null;
   }
 
   /** The incident's alerts with the labels and annotations of their latest occurrence. */
   alertsOf(id: number): IncidentAlertRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ia.*, a.labels, a.annotations, a.url, a.generator_url, a.count, i.environment FROM incident_alerts ia
+    const rows = this.sql(
+      `SELECT ia.*, a.labels, a.annotations, a.url, a.generator_url, a.count, i.environment FROM incident_alerts ia
          JOIN incidents i ON i.id = ia.incident_id
          LEFT JOIN alerts a ON a.id = ia.alert_id WHERE ia.incident_id = ? ORDER BY ia.first_seen, ia.fingerprint`,
-      )
-      .all(id) as Array<AlertRowData & { environment: string }>;
+    ).all(id) as Array<AlertRowData & { environment: string }>;
     return rows.map((row) => toAlertRow(row));
   }
 
   /** The alerts of the latest incident that the given notification group fed. */
   alertsInGroup(groupKey: string): IncidentAlertRow[] {
-    const id = this.db
-      .prepare('SELECT MAX(incident_id) FROM incident_alerts WHERE group_key = ?')
+    const id = this.sql('SELECT MAX(incident_id) FROM incident_alerts WHERE group_key = ?')
       .pluck()
       .get(groupKey) as number | null;
     return id === null ? [] : this.alertsOf(id).filter((a) => a.groupKey === groupKey);
@@ -209,9 +207,9 @@ export class IncidentStore {
 
   /** Rebuilds the correlator's in-memory incidents: open ones and those resolved within `reopenMs`. */
   loadActive(now: Date, reopenMs: number): Incident[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM incidents WHERE status = 'open' OR (status = 'resolved' AND resolved_at >= ?)`)
-      .all(new Date(now.getTime() - reopenMs).toISOString()) as Row[];
+    const rows = this.sql(
+      `SELECT * FROM incidents WHERE status = 'open' OR (status = 'resolved' AND resolved_at >= ?)`,
+    ).all(new Date(now.getTime() - reopenMs).toISOString()) as Row[];
     return rows.map((row) => {
       const alerts = this.alertsOf(row.id);
       const incident: Incident = {
@@ -238,7 +236,7 @@ export class IncidentStore {
   }
 
   maxId(): number {
-    return Number(this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM incidents').pluck().get());
+    return Number(this.sql('SELECT COALESCE(MAX(id), 0) FROM incidents').pluck().get());
   }
 
   // ---- the summary message ---------------------------------------------------------------------
@@ -246,56 +244,54 @@ export class IncidentStore {
   /** Incidents whose summary message is not posted yet (oldest first). */
   summariesToPost(): IncidentRow[] {
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM incidents WHERE summary_ts IS NULL AND status != 'merged' AND channel IS NOT NULL ORDER BY id`,
-        )
-        .all() as Row[]
+      this.sql(
+        `SELECT * FROM incidents WHERE summary_ts IS NULL AND status != 'merged' AND channel IS NOT NULL ORDER BY id`,
+      ).all() as Row[]
     ).map(toIncidentRow);
   }
 
-  /** Incidents whose posted summary is behind their state. */
-  summariesToUpdate(): IncidentRow[] {
+  /** Incidents whose posted summary is behind their state, least recently updated first. */
+  summariesToUpdate(limit = 50): IncidentRow[] {
     return (
-      this.db
-        .prepare(
-          'SELECT * FROM incidents WHERE summary_ts IS NOT NULL AND posted_version < summary_version ORDER BY id',
-        )
-        .all() as Row[]
+      this.sql(
+        `SELECT * FROM incidents WHERE summary_ts IS NOT NULL AND posted_version < summary_version
+         ORDER BY summary_updated_at, id LIMIT ?`,
+      ).all(limit) as Row[]
     ).map(toIncidentRow);
+  }
+
+  /** The summary cannot be posted (e.g. the channel is gone): stop trying. */
+  abandonSummary(id: number): void {
+    this.sql('UPDATE incidents SET summary_attempts = 99 WHERE id = ?').run(id);
   }
 
   noteSummaryAttempt(id: number): void {
-    this.db.prepare('UPDATE incidents SET summary_attempts = summary_attempts + 1 WHERE id = ?').run(id);
+    this.sql('UPDATE incidents SET summary_attempts = summary_attempts + 1 WHERE id = ?').run(id);
   }
 
   summaryPosted(id: number, ts: string, version: number, threadTs: string): void {
-    this.db
-      .prepare(
-        `UPDATE incidents SET summary_ts = ?, thread_ts = COALESCE(thread_ts, ?), posted_version = ?, summary_updated_at = ?
+    this.sql(
+      `UPDATE incidents SET summary_ts = ?, thread_ts = COALESCE(thread_ts, ?), posted_version = ?, summary_updated_at = ?
          WHERE id = ?`,
-      )
-      .run(ts, threadTs, version, this.now().toISOString(), id);
+    ).run(ts, threadTs, version, this.now().toISOString(), id);
   }
 
   summaryUpdated(id: number, version: number): void {
-    this.db
-      .prepare(
-        'UPDATE incidents SET posted_version = MAX(posted_version, ?), summary_updated_at = ? WHERE id = ?',
-      )
-      .run(version, this.now().toISOString(), id);
+    this.sql(
+      'UPDATE incidents SET posted_version = MAX(posted_version, ?), summary_updated_at = ? WHERE id = ?',
+    ).run(version, this.now().toISOString(), id);
   }
 
   setRootCause(id: number, fingerprint: string | null, reason: string | null): void {
-    this.db
-      .prepare('UPDATE incidents SET root_fingerprint = ?, root_reason = ? WHERE id = ?')
-      .run(fingerprint, reason, id);
+    this.sql('UPDATE incidents SET root_fingerprint = ?, root_reason = ? WHERE id = ?').run(
+      fingerprint,
+      reason,
+      id,
+    );
   }
 
   counts(): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT status, COUNT(*) AS n FROM incidents GROUP BY status')
-      .all() as Array<{
+    const rows = this.sql('SELECT status, COUNT(*) AS n FROM incidents GROUP BY status').all() as Array<{
       status: string;
       n: number;
     }>;
@@ -303,7 +299,7 @@ export class IncidentStore {
   }
 
   recent(limit: number): IncidentRow[] {
-    return (this.db.prepare('SELECT * FROM incidents ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
+    return (this.sql('SELECT * FROM incidents ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
       toIncidentRow,
     );
   }

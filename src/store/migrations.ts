@@ -75,6 +75,8 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       );
       CREATE INDEX incidents_status ON incidents(status, last_activity);
+      CREATE INDEX incidents_unposted ON incidents(id) WHERE summary_ts IS NULL;
+      CREATE INDEX incidents_behind ON incidents(summary_updated_at) WHERE posted_version < summary_version;
 
       CREATE TABLE incident_alerts (
         incident_id INTEGER NOT NULL REFERENCES incidents(id),

@@ -1,15 +1,16 @@
-import type { Db } from './database.js';
+import type { Statement } from 'better-sqlite3';
+import { type Db, statementCache } from './database.js';
 
 /**
  * Messages waiting to be posted to Slack, written in the same transaction as the state they report.
- * Notices (incident resolved, reopened, merged) must go out; pointers ("part of incident #12") are
+ * Notices (incident resolved, reopened) and merge notices must go out; pointers ("part of incident #12") are
  * droppable when the channel is busy. A row being sent is 'sending', so a restart can check Slack
  * for it before posting again.
  */
-export type OutboxKind = 'notice' | 'pointer';
+export type OutboxKind = 'notice' | 'merge' | 'pointer';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped' | 'failed';
 
-export const PRIORITY = { notice: 1, pointer: 2 } as const;
+export const PRIORITY = { notice: 1, merge: 1, pointer: 2 } as const;
 
 export interface OutboxItem {
   id: number;
@@ -52,95 +53,101 @@ interface Row {
 }
 
 export class OutboxStore {
+  private readonly sql: (sql: string) => Statement;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.sql = statementCache(this.db);
+  }
 
   add(item: NewOutboxItem): number {
     const now = this.now().toISOString();
-    const result = this.db
-      .prepare(
-        `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, droppable, updated_at)
+    const result = this.sql(
+      `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, droppable, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        now,
-        item.incidentId,
-        item.kind,
-        PRIORITY[item.kind],
-        item.channel,
-        item.threadTs,
-        item.text,
-        item.blocks ? JSON.stringify(item.blocks) : null,
-        item.kind === 'pointer' ? 1 : 0,
-        now,
-      );
+    ).run(
+      now,
+      item.incidentId,
+      item.kind,
+      PRIORITY[item.kind],
+      item.channel,
+      item.threadTs,
+      item.text,
+      item.blocks ? JSON.stringify(item.blocks) : null,
+      item.kind === 'pointer' ? 1 : 0,
+      now,
+    );
     return Number(result.lastInsertRowid);
   }
 
   /** Drops pending notices of an incident that a newer one makes stale (a flapping incident posts its latest state once). */
   supersede(incidentId: number, kind: OutboxKind): number {
-    return this.db
-      .prepare(
-        `UPDATE outbox SET status = 'dropped', error = 'superseded', updated_at = ? WHERE incident_id = ? AND kind = ? AND status = 'pending'`,
-      )
-      .run(this.now().toISOString(), incidentId, kind).changes;
+    return this.sql(
+      `UPDATE outbox SET status = 'dropped', error = 'superseded', updated_at = ? WHERE incident_id = ? AND kind = ? AND status = 'pending'`,
+    ).run(this.now().toISOString(), incidentId, kind).changes;
   }
 
   /** What is not yet sent or given up, by priority then age. */
   ready(limit = 1000): OutboxItem[] {
     return (
-      this.db
-        .prepare(`SELECT * FROM outbox WHERE status IN ('pending', 'sending') ORDER BY priority, id LIMIT ?`)
-        .all(limit) as Row[]
+      this.sql(
+        `SELECT * FROM outbox WHERE status IN ('pending', 'sending') ORDER BY priority, id LIMIT ?`,
+      ).all(limit) as Row[]
     ).map(toItem);
   }
 
   /** Pointers that waited too long are no longer worth a message: the summary already counts them. */
   dropStalePointers(before: Date): number {
-    return this.db
-      .prepare(
-        `UPDATE outbox SET status = 'dropped', error = 'stale: the channel was busy', updated_at = ?
+    return this.sql(
+      `UPDATE outbox SET status = 'dropped', error = 'stale: the channel was busy', updated_at = ?
          WHERE kind = 'pointer' AND status = 'pending' AND created_at < ?`,
-      )
-      .run(this.now().toISOString(), before.toISOString()).changes;
+    ).run(this.now().toISOString(), before.toISOString()).changes;
   }
 
   markSending(id: number): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?`)
-      .run(this.now().toISOString(), id);
+    this.sql(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+    ).run(this.now().toISOString(), id);
   }
 
   markSent(id: number, ts: string): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'sent', ts = ?, updated_at = ? WHERE id = ?`)
-      .run(ts, this.now().toISOString(), id);
+    this.sql(`UPDATE outbox SET status = 'sent', ts = ?, updated_at = ? WHERE id = ?`).run(
+      ts,
+      this.now().toISOString(),
+      id,
+    );
   }
 
   markDropped(id: number, reason: string): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?`)
-      .run(reason, this.now().toISOString(), id);
+    this.sql(`UPDATE outbox SET status = 'dropped', error = ?, updated_at = ? WHERE id = ?`).run(
+      reason,
+      this.now().toISOString(),
+      id,
+    );
   }
 
   markFailed(id: number, error: string): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`)
-      .run(error, this.now().toISOString(), id);
+    this.sql(`UPDATE outbox SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`).run(
+      error,
+      this.now().toISOString(),
+      id,
+    );
   }
 
   release(id: number, error: string): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'pending', error = ?, updated_at = ? WHERE id = ?`)
-      .run(error, this.now().toISOString(), id);
+    this.sql(`UPDATE outbox SET status = 'pending', error = ?, updated_at = ? WHERE id = ?`).run(
+      error,
+      this.now().toISOString(),
+      id,
+    );
   }
 
   counts(): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status')
-      .all() as Array<{
+    const rows = this.sql(
+      'SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status',
+    ).all() as Array<{
       kind: string;
       status: string;
       n: number;

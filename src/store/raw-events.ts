@@ -1,4 +1,5 @@
-import type { Db } from './database.js';
+import type { Statement } from 'better-sqlite3';
+import { type Db, statementCache } from './database.js';
 
 /**
  * Everything AALS receives is written here first, before any parsing, so nothing that arrives is
@@ -52,10 +53,13 @@ export class RawEventStore {
   private readonly byIdStmt;
   private readonly setStatusStmt;
 
+  private readonly sql: (sql: string) => Statement;
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.sql = statementCache(this.db);
     this.insertStmt = db.prepare(
       `INSERT INTO raw_events (received_at, kind, dedup_key, channel, message_ts, body, size, status, error, updated_at)
        VALUES (@receivedAt, @kind, @dedupKey, @channel, @messageTs, @body, @size, @status, @error, @receivedAt)
@@ -91,11 +95,9 @@ export class RawEventStore {
 
   /** Claims a row for processing, counting the attempt. */
   claim(id: number): RawEvent | null {
-    this.db
-      .prepare(
-        `UPDATE raw_events SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ?`,
-      )
-      .run(this.now().toISOString(), id);
+    this.sql(
+      `UPDATE raw_events SET status = 'processing', attempts = attempts + 1, updated_at = ? WHERE id = ?`,
+    ).run(this.now().toISOString(), id);
     return this.get(id);
   }
 
@@ -105,16 +107,14 @@ export class RawEventStore {
 
   /** Work left unfinished by a previous run (crash or restart), oldest first. */
   unfinished(): RawEvent[] {
-    const rows = this.db
-      .prepare(`SELECT * FROM raw_events WHERE status IN ('pending', 'processing') ORDER BY id`)
-      .all() as Row[];
+    const rows = this.sql(
+      `SELECT * FROM raw_events WHERE status IN ('pending', 'processing') ORDER BY id`,
+    ).all() as Row[];
     return rows.map(toRawEvent);
   }
 
   countByStatus(): Record<string, number> {
-    const rows = this.db
-      .prepare('SELECT status, COUNT(*) AS n FROM raw_events GROUP BY status')
-      .all() as Array<{
+    const rows = this.sql('SELECT status, COUNT(*) AS n FROM raw_events GROUP BY status').all() as Array<{
       status: string;
       n: number;
     }>;
@@ -122,7 +122,7 @@ export class RawEventStore {
   }
 
   recent(limit: number): RawEvent[] {
-    return (this.db.prepare('SELECT * FROM raw_events ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
+    return (this.sql('SELECT * FROM raw_events ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(
       toRawEvent,
     );
   }

@@ -12,14 +12,18 @@ export class RateLimiter {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Takes a token and returns 0, or returns the milliseconds until one is available (taking nothing). */
-  take(key: string): number {
+  /**
+   * Takes a token and returns 0, or returns the milliseconds until one is available (taking nothing).
+   * With `reserve`, the call succeeds only if `reserve` tokens would be left for more urgent work.
+   */
+  take(key: string, reserve = 0): number {
     const bucket = this.refill(key);
-    if (bucket.tokens >= 1) {
+    const needed = 1 + Math.min(reserve, this.burst - 1);
+    if (bucket.tokens >= needed) {
       bucket.tokens -= 1;
       return 0;
     }
-    return Math.ceil(((1 - bucket.tokens) / this.perSecond) * 1000);
+    return Math.ceil(((needed - bucket.tokens) / this.perSecond) * 1000);
   }
 
   reset(): void {

@@ -69,6 +69,8 @@ export class SlackEmulator {
   readonly updateLimiter: RateLimiter;
   readonly deliveries: DeliveryRecord[] = [];
   readonly apiCalls: ApiRequest[] = [];
+  /** How many calls Slack answered with 429. */
+  rateLimitedCount = 0;
   transport: AppTransport;
   retryDelaysMs: number[];
   deliveryTimeoutMs: number;
@@ -236,6 +238,7 @@ export class SlackEmulator {
         baseUrl: () => this.baseUrl,
         openSocket: () => `${this.baseUrl.replace(/^http/, 'ws')}/socket?ticket=${this.hub.issueTicket()}`,
       });
+    if (response.status === 429) this.rateLimitedCount++;
     await this.afterApiCall?.(request, response);
     sendJson(res, response.status, response.body, response.headers);
   }

@@ -1,0 +1,142 @@
+import type { EmulatedMessage } from '../slack/emulator/workspace.js';
+import { BENCH_CHANNELS, withAals } from './harness.js';
+import { ms, stats } from './stats.js';
+
+/**
+ * An alert storm through Slack: 10,000 Alertmanager messages (a popular template that lists labels)
+ * posted into four channels within 60 s, from 40 cascading incidents of 250 alerts each. Measures
+ * that every message is stored, each incident gets one thread, Slack's rate limit (1 message/s
+ * per channel, burst 3) is respected, and how fast each incident's first alert is answered.
+ */
+const INCIDENTS = 40;
+const TOTAL = 10_000;
+const DURATION_MS = 60_000;
+const SERVICES = ['db', 'orders', 'checkout', 'api'];
+
+interface Planned {
+  at: number;
+  incident: number;
+  channel: string;
+  payload: Record<string, unknown>;
+}
+
+function message(incident: number, service: string, pod: number, alertname: string): Record<string, unknown> {
+  const labels = {
+    alertname,
+    cluster: `c-${incident}`,
+    service: `${service}-${incident}`,
+    instance: `${service}-${incident}-${pod}:8080`,
+    severity: 'critical',
+  };
+  const details = Object.entries(labels)
+    .map(([k, v]) => `   • *${k}:* \`${v}\``)
+    .join('\n');
+  return {
+    username: 'Alertmanager',
+    attachments: [
+      {
+        title: '[FIRING:1] Monitoring Event Notification',
+        title_link: 'http://alertmanager.example:9093/#/alerts?receiver=slack',
+        fallback: `[FIRING:1] ${alertname} c-${incident} ${labels.service} (${labels.instance} critical)`,
+        color: 'danger',
+        text: `*Alert:* ${alertname} on ${labels.instance} - \`critical\`\n*Details:*\n${details}\n`,
+      },
+    ],
+  };
+}
+
+function plan(): { messages: Planned[]; topology: Record<string, string[]> } {
+  const messages: Planned[] = [];
+  const topology: Record<string, string[]> = {};
+  const perIncident = TOTAL / INCIDENTS;
+  for (let k = 0; k < INCIDENTS; k++) {
+    topology[`orders-${k}`] = [`db-${k}`];
+    topology[`checkout-${k}`] = [`orders-${k}`];
+    topology[`api-${k}`] = [`checkout-${k}`];
+    const start = (k * DURATION_MS * 0.8) / INCIDENTS;
+    const channel = BENCH_CHANNELS[k % BENCH_CHANNELS.length] as string;
+    messages.push({ at: start, incident: k, channel, payload: message(k, 'db', 0, 'DatabaseDown') });
+    for (let i = 1; i < perIncident; i++) {
+      const service = SERVICES[1 + (i % 3)] as string;
+      const at = start + 500 + (i / perIncident) * 0.2 * DURATION_MS;
+      messages.push({
+        at,
+        incident: k,
+        channel,
+        payload: message(k, service, i, i % 2 ? 'HighErrorRate' : 'HighLatency'),
+      });
+    }
+  }
+  return { messages: messages.sort((a, b) => a.at - b.at), topology };
+}
+
+export async function slackStorm(print: (line: string) => void): Promise<void> {
+  const { messages, topology } = plan();
+  await withAals(
+    'http',
+    { rateLimit: { perSecond: 1, burst: 3 } },
+    async (slack, aals) => {
+      const firstPost = new Map<number, { ts: string; channel: string; at: number }>();
+      const firstReply = new Map<number, number>();
+      const incidentOfThread = new Map<string, number>();
+      const botPostsPerSecond = new Map<string, number>();
+      const onMessage = (m: EmulatedMessage) => {
+        if (m.bot_id !== slack.app.botId) return;
+        const second = `${m.channel}:${Math.floor(performance.now() / 1000)}`;
+        botPostsPerSecond.set(second, (botPostsPerSecond.get(second) ?? 0) + 1);
+        const incident = m.thread_ts ? incidentOfThread.get(m.thread_ts) : undefined;
+        if (incident !== undefined && !firstReply.has(incident)) firstReply.set(incident, performance.now());
+      };
+      slack.workspace.on('message', onMessage);
+      let edits = 0;
+      slack.afterApiCall = (request) => {
+        if (request.method === 'chat.update') edits++;
+      };
+
+      const started = performance.now();
+      let next = 0;
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          const now = performance.now() - started;
+          while (next < messages.length && (messages[next] as Planned).at <= now) {
+            const planned = messages[next++] as Planned;
+            const posted = slack.postWebhookMessage(planned.channel, planned.payload);
+            if (!firstPost.has(planned.incident)) {
+              firstPost.set(planned.incident, {
+                ts: posted.ts,
+                channel: planned.channel,
+                at: performance.now(),
+              });
+              incidentOfThread.set(posted.ts, planned.incident);
+            }
+          }
+          if (next < messages.length) setTimeout(tick, 10);
+          else resolve();
+        };
+        tick();
+      });
+      const postedIn = (performance.now() - started) / 1000;
+      await aals.inbox.idle();
+      await Promise.race([aals.dispatcher.settled(), new Promise((r) => setTimeout(r, 120_000))]);
+      slack.workspace.off('message', onMessage);
+
+      const stored = aals.store.rawEvents.countByStatus();
+      const storedTotal = Object.values(stored).reduce((a, b) => a + b, 0);
+      const incidents = aals.store.incidents.recent(1000).filter((i) => i.status !== 'merged');
+      const withThread = incidents.filter((i) => i.summaryTs);
+      const latencies = [...firstPost.entries()].map(
+        ([k, post]) => (firstReply.get(k) ?? Number.POSITIVE_INFINITY) - post.at,
+      );
+      const s = stats(latencies);
+      const maxPerSecond = Math.max(...botPostsPerSecond.values());
+      const outbox = aals.store.outbox.counts();
+      print(
+        `storm: ${TOTAL.toLocaleString('en-US')} alert messages from ${INCIDENTS} incidents posted into 4 channels in ${postedIn.toFixed(1)} s: stored ${storedTotal} (${JSON.stringify(stored)}), AALS incidents ${incidents.length}, incident threads ${withThread.length}`,
+      );
+      print(
+        `storm: first alert of each incident → first reply: p50 ${ms(s.p50)} p95 ${ms(s.p95)} max ${ms(s.max)}; Slack 429s ${slack.rateLimitedCount}; most AALS posts in one channel-second ${maxPerSecond}; pointers sent ${outbox['pointer.sent'] ?? 0}, dropped ${outbox['pointer.dropped'] ?? 0}; summary edits (chat.update) ${edits}`,
+      );
+    },
+    { correlation: { topology } },
+  );
+}
