@@ -268,11 +268,13 @@ export class Correlator {
       if (near) {
         const [service, hops] = near;
         const value = hops === 1 ? 0.75 : 0.6;
-        components.push([
-          value,
-          `${alert.service} ${hops === 1 ? 'is a direct dependency of' : 'is two hops from'} ${service}`,
-          true,
-        ]);
+        const relation =
+          hops > 1
+            ? 'is two hops in the topology from'
+            : this.topology.dependsOn(alert.service, service)
+              ? 'depends on'
+              : 'is a dependency of';
+        components.push([value, `${alert.service} ${relation} ${service}`, true]);
       }
     }
     let learned = 0;

@@ -147,8 +147,10 @@ export class Dispatcher {
       if (thread === undefined) {
         // Waiting for the incident's summary to become its thread, unless that will never happen.
         const incident = item.incidentId === null ? null : store.incidents.get(item.incidentId);
-        if (!incident || incident.summaryAttempts >= MAX_ATTEMPTS)
+        if (!incident || incident.summaryAttempts >= MAX_ATTEMPTS) {
           store.outbox.markFailed(item.id, 'the incident has no thread');
+          pending--;
+        }
         continue;
       }
       // Pointers leave a token for summaries and notices, so a new incident is answered at once.

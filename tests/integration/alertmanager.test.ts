@@ -4,7 +4,7 @@ import type { Alert } from '../../src/domain/alert.js';
 import type { EmulatedMessage } from '../../src/slack/emulator/workspace.js';
 import { type RunningAlertmanager, startAlertmanager } from '../support/alertmanager.js';
 import { type Harness, startHarness } from '../support/harness.js';
-import { freePort } from '../support/processes.js';
+import { freePort, waitUntil } from '../support/processes.js';
 
 /**
  * The real prometheus-alertmanager binary notifies Slack (the emulator's incoming webhook) with its
@@ -322,7 +322,10 @@ receivers:
       amPort,
     );
     try {
-      await am.postAlerts(cascade);
+      // The first wave opens the incident; the second arrives after its summary is posted.
+      await am.postAlerts(cascade.slice(0, 2));
+      await waitUntil(() => Boolean(h.aals.store.incidents.recent(1)[0]?.summaryTs), 10_000, 'the summary');
+      await am.postAlerts(cascade.slice(2));
       const notifications = () => h.slack.messages('alerts').filter((m) => m.username === 'Alertmanager');
       await h.slack.waitFor(() => (notifications().length >= 5 ? true : null), 15000);
       await h.slack.waitFor(() => (h.aals.store.alerts.count() >= 6 ? true : null), 10000);

@@ -4,6 +4,7 @@ import { type AalsOptions, type RunningAals, startAals } from '../../src/app.js'
 import { type ConfigInput, ConfigSchema } from '../../src/config/schema.js';
 import { type EmulatorOptions, SlackEmulator } from '../../src/slack/emulator/emulator.js';
 import type { EmulatedMessage } from '../../src/slack/emulator/workspace.js';
+import { waitUntil } from './processes.js';
 import { tempDir } from './temp.js';
 
 /**
@@ -17,8 +18,11 @@ export interface Harness {
   dataDir: string;
   /** Posts as Alertmanager's incoming webhook would. */
   postAlert(payload: Record<string, unknown>, channel?: string): EmulatedMessage;
-  /** Waits until everything AALS has to tell Slack has been posted or updated. */
-  settled(): Promise<void>;
+  /**
+   * Waits until AALS has received every message in Slack (or those given), processed them, and told
+   * Slack everything it has to.
+   */
+  settled(messages?: EmulatedMessage[]): Promise<void>;
   /** AALS's messages in the thread of `ts`, oldest first. */
   botReplies(ts: string, channel?: string): EmulatedMessage[];
   /** Waits for AALS's replies in the thread of `ts`. */
@@ -90,7 +94,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logs,
     dataDir,
     postAlert: (payload, channel = 'alerts') => slack.postWebhookMessage(channel, payload),
-    settled: async () => {
+    settled: async (messages) => {
+      const expected =
+        messages ??
+        [...slack.workspace.messages.values()]
+          .flat()
+          .filter((m) => m.bot_id !== slack.app.botId && !m.ephemeralTo);
+      const received = () => {
+        const stored = new Set(
+          aals.store.rawEvents.recent(100_000).map((e) => `${e.channel}:${e.messageTs}`),
+        );
+        return expected.every((m) => stored.has(`${m.channel}:${m.ts}`));
+      };
+      await waitUntil(received, 10_000, 'AALS to receive every message');
       await aals.inbox.idle();
       await aals.dispatcher.settled();
     },

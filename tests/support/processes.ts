@@ -70,3 +70,16 @@ export function spawnProcess(command: string, args: string[], env: NodeJS.Proces
       }),
   };
 }
+
+/** Polls until `predicate` holds (for state that changes without an event to wait on). */
+export async function waitUntil(
+  predicate: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

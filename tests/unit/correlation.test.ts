@@ -792,3 +792,120 @@ describe('evaluateCorrelation', () => {
     expect(result.rootAccuracy).toBe(1);
   });
 });
+
+describe('regressions', () => {
+  test('learning attracts only on the occasion after minCount earlier ones (this start cannot vouch for itself)', () => {
+    const correlator = new Correlator(settings(), {
+      cooccurrence: new CooccurrenceModel({
+        cofireSeconds: 120,
+        minCount: 2,
+        cooldownMinutes: 30,
+        maxPairs: 1000,
+      }),
+    });
+    const disk = (at: number) => alert('DiskSlow', { service: 'alpha', instance: 'h1:9100' }, at);
+    const queue = (at: number) => alert('QueueBacklog', { service: 'beta', instance: 'h2:9100' }, at);
+    const results: string[] = [];
+    for (const start of [T0, T0 + 60 * MIN, T0 + 120 * MIN]) {
+      correlator.observe(disk(start), start);
+      results.push(correlator.observe(queue(start + MIN), start + MIN).change);
+      correlator.observe(resolved(disk(start)), start + 5 * MIN);
+      correlator.observe(resolved(queue(start)), start + 5 * MIN);
+    }
+    expect(results).toEqual(['opened', 'opened', 'joined']);
+  });
+
+  test('an alert without a cluster label does not merge incidents of two clusters', () => {
+    const correlator = new Correlator(settings({ topology: { checkout: ['orders-db'] } }));
+    const tokyo = correlator.observe(
+      alert('HighErrorRate', { service: 'checkout', cluster: 'prod-tokyo' }, T0),
+      T0,
+    );
+    const osaka = correlator.observe(
+      alert('HighErrorRate', { service: 'checkout', cluster: 'prod-osaka' }, T0 + SEC),
+      T0 + SEC,
+    );
+    expect(osaka.incident.id).not.toBe(tokyo.incident.id);
+    const db = correlator.observe(
+      alert('DatabaseDown', { service: 'orders-db' }, T0 + 2 * SEC),
+      T0 + 2 * SEC,
+    );
+    expect(db.merged).toEqual([]);
+    const clusters = new Set([...db.incident.alerts.values()].map((a) => a.fingerprint));
+    expect(clusters.size).toBe(2);
+    expect(correlator.active()).toHaveLength(2);
+  });
+
+  test('neighbourhood is cached per hop limit', () => {
+    const topology = new Topology({ a: ['b'], b: ['c'], c: ['d'] });
+    expect(topology.neighbourhood('a').size).toBe(4);
+    expect(topology.neighbourhood('a', 1).size).toBe(2);
+    expect(topology.neighbourhood('a', 3).size).toBe(4);
+  });
+
+  test('maxPairs holds even when one start adds many pairs', () => {
+    const model = new CooccurrenceModel({
+      cofireSeconds: 120,
+      minCount: 2,
+      cooldownMinutes: 30,
+      maxPairs: 10,
+    });
+    for (let i = 0; i < 8; i++) model.record(`alert-${i}|svc`, 'production', T0 + i * SEC);
+    expect(model.size).toBeLessThanOrEqual(10);
+  });
+
+  test('starts that arrive out of order only pair when they are close in time', () => {
+    const model = new CooccurrenceModel({
+      cofireSeconds: 120,
+      minCount: 1,
+      cooldownMinutes: 30,
+      maxPairs: 100,
+    });
+    model.record('X|a', 'production', T0 + 600 * SEC);
+    model.record('Y|b', 'production', T0);
+    model.record('Z|c', 'production', T0 + 630 * SEC);
+    expect(model.count('Y|b', 'Z|c')).toBe(0);
+    expect(model.count('X|a', 'Z|c')).toBe(1);
+  });
+
+  test('the join reason states the dependency in the right direction', () => {
+    const correlator = new Correlator(settings({ topology: { checkout: ['orders-db'] } }));
+    correlator.observe(alert('DatabaseDown', { service: 'orders-db' }, T0), T0);
+    const joined = correlator.observe(alert('HighErrorRate', { service: 'checkout' }, T0 + SEC), T0 + SEC);
+    expect(joined.reason).toBe('checkout depends on orders-db');
+  });
+
+  test('rankRootCauses never claims "fired earliest" for a later alert', () => {
+    const topology = new Topology({});
+    const at = (alertname: string, labels: Record<string, string>, startsAt: number, severity: Severity) => {
+      const input = alert(alertname, labels, startsAt, { severity });
+      return [
+        input.fingerprint,
+        {
+          ...input,
+          startsAt,
+          firstSeen: startsAt,
+          lastSeen: startsAt,
+          service: labels.service ?? null,
+          instance: labels.instance ?? null,
+          namespace: null,
+          groupKey: null,
+          identity: `${alertname}|${labels.service ?? ''}`,
+          hostLevel: !labels.service,
+        },
+      ] as const;
+    };
+    const alerts = new Map([
+      at('HighLatency', { service: 'alpha' }, T0, 'warning'),
+      at('NodeDown', { instance: 'n1:9100' }, T0 + 5 * SEC, 'critical'),
+    ]);
+    const incident = {
+      ...new Correlator(settings()).observe(alert('x', {}, T0), T0).incident,
+      alerts,
+    } as unknown as Incident;
+    const [top] = rankRootCauses(incident, topology, 1);
+    expect(top?.alertname).toBe('NodeDown');
+    expect(top?.reason).toMatch(/host-level alert on n1:9100/);
+    expect(top?.reason).not.toMatch(/earliest/);
+  });
+});

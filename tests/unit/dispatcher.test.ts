@@ -441,3 +441,42 @@ describe('Dispatcher: errors and recovery', () => {
     expect(store.incidents.get(id)).toMatchObject({ summaryTs: '9.000002', threadTs: '1700000000.000100' });
   });
 });
+
+describe('Dispatcher: regressions', () => {
+  test('a summary that cannot be posted (channel_not_found) is tried once, then given up', async () => {
+    chat.failNext(new Error('An API error occurred: channel_not_found'));
+    ingest('DatabaseDown', { service: 'orders-db' }, slack('C1', '1700000000.000100'));
+    const d = dispatcher();
+    await d.settled();
+    expect(chat.postAttempts).toHaveLength(1);
+    expect(store.incidents.summariesToPost().filter((i) => i.summaryAttempts < 5)).toHaveLength(0);
+  });
+
+  test('a notice for an incident whose summary was given up fails instead of waiting forever', async () => {
+    const origin: Origin = { kind: 'webhook', notifyChannel: 'C9' };
+    chat.failNext(new Error('An API error occurred: channel_not_found'));
+    ingest('DatabaseDown', { service: 'orders-db' }, origin);
+    const d = dispatcher();
+    await d.settled();
+    ingest('DatabaseDown', { service: 'orders-db' }, origin, 'resolved');
+    d.wake();
+    await d.settled();
+    expect(store.outbox.counts()['notice.failed']).toBe(1);
+  });
+
+  test('a resolve does not drop a pending merge notice', () => {
+    const db = ingest('DatabaseDown', { service: 'orders-db' }, slack('C1', '1.000001'));
+    store.outbox.add({
+      incidentId: db.incident.id,
+      kind: 'merge',
+      channel: 'C1',
+      threadTs: null,
+      text: 'merged',
+      blocks: [],
+    });
+    ingest('DatabaseDown', { service: 'orders-db' }, slack('C1', '1.000002'), 'resolved');
+    const kinds = store.outbox.ready().map((i) => i.kind);
+    expect(kinds).toContain('merge');
+    expect(kinds).toContain('notice');
+  });
+});
