@@ -7,8 +7,10 @@ import type { AalsConfig } from './config/schema.js';
 import { AalsError, ErrorCode } from './errors.js';
 import { createIntakeServer } from './intake/http-server.js';
 import { AlertmanagerClient } from './integrations/alertmanager/client.js';
+import { createPrometheusAnalyzer } from './integrations/prometheus/analyzer-factory.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
+import { AnalysisRunner } from './pipeline/analysis-runner.js';
 import { Dispatcher, type DispatcherOptions } from './pipeline/dispatcher.js';
 import { Inbox, type InboxOptions } from './pipeline/inbox.js';
 import { IncidentTracker } from './pipeline/incident-tracker.js';
@@ -37,6 +39,8 @@ export interface RunningAals {
   inbox: Inbox;
   dispatcher: Dispatcher;
   tracker: IncidentTracker;
+  /** Present when the Prometheus module is on. */
+  analysis: AnalysisRunner | undefined;
   metrics: Metrics;
   slack: SlackRuntime;
   sandbox: SlackEmulator | undefined;
@@ -86,7 +90,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     slack?.workspaceUrl
       ? `${slack.workspaceUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`
       : null;
-  const tracker = new IncidentTracker(store, config.correlation, { permalink });
+  const analyzer = createPrometheusAnalyzer(config);
+  const tracker = new IncidentTracker(store, config.correlation, { permalink, analyze: Boolean(analyzer) });
   const dispatcher = new Dispatcher({
     store,
     logger,
@@ -114,7 +119,10 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     tracker,
     logger,
     metrics,
-    onCommitted: () => dispatcher.wake(),
+    onCommitted: () => {
+      dispatcher.wake();
+      analysis?.wake();
+    },
     alertmanager:
       isModuleEnabled(config, 'alertmanager') && alertmanagerUrl
         ? new AlertmanagerClient({ url: alertmanagerUrl, timeoutMs: config.modules.alertmanager.timeoutMs })
@@ -125,6 +133,9 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       return (wanted && slack?.directory.idOf(wanted)) || slack?.directory.alertChannelIds[0] || null;
     },
   });
+  const analysis = analyzer
+    ? new AnalysisRunner({ store, analyzer, logger, onStored: () => dispatcher.wake() })
+    : undefined;
   const inbox = new Inbox(store, processor, logger, metrics, options.inbox);
 
   const server = createIntakeServer({
@@ -177,6 +188,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   }
   const recovered = inbox.recover();
   dispatcher.wake();
+  analysis?.wake();
   store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
   logger.info('AALS started', { mode, url, recovered });
 
@@ -188,6 +200,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     inbox,
     dispatcher,
     tracker,
+    analysis,
     metrics,
     slack,
     sandbox,
@@ -196,6 +209,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       if (stopped) return;
       stopped = true;
       await inbox.stop();
+      await analysis?.stop();
       await dispatcher.stop();
       await slack?.stop();
       server.closeAllConnections();

@@ -101,6 +101,45 @@ export const ConfigSchema = z
             enabled: ModuleSwitch,
             url: url.optional(),
             timeoutMs: z.number().int().min(100).default(5000),
+            bearerToken: z.string().min(1).optional(),
+            basicAuth: z
+              .strictObject({ username: z.string().min(1), password: z.string().min(1) })
+              .optional(),
+            tls: z
+              .strictObject({
+                caFile: z.string().min(1).optional(),
+                insecureSkipVerify: z.boolean().default(false),
+              })
+              .prefault({}),
+            /** Minutes before the alert that the analysis looks at. */
+            windowMinutes: z
+              .number()
+              .int()
+              .min(5)
+              .max(7 * 24 * 60)
+              .default(120),
+            /** The whole analysis of one alert must finish within this. */
+            deadlineMs: z.number().int().min(500).default(20_000),
+            /** Other series of the alert's instance/service checked for "changed together" (0: off). */
+            relatedSeries: z.number().int().min(0).max(500).default(50),
+            /** Use the built-in node and golden-signal queries. */
+            builtinQueries: z.boolean().default(true),
+            /** Queries per alert name or label, with {{label}} placeholders filled from the alert. */
+            templates: z
+              .array(
+                z.strictObject({
+                  match: z.record(z.string(), z.string()),
+                  queries: z.array(
+                    z.strictObject({
+                      name: z.string().min(1),
+                      expr: z.string().min(1),
+                      unit: z.string().optional(),
+                      limit: z.number().optional(),
+                    }),
+                  ),
+                }),
+              )
+              .default([]),
           })
           .prefault({}),
         github: z

@@ -11,7 +11,20 @@ export interface ChatPost {
   marker?: string;
 }
 
+export interface ChatUpload {
+  channel: string;
+  threadTs?: string;
+  data: Buffer;
+  /** Also the idempotency marker: a restart looks for a file with this name before uploading again. */
+  filename: string;
+  title: string;
+  comment?: string;
+}
+
 export interface ChatPort {
+  upload(file: ChatUpload): Promise<void>;
+  /** Whether a file with this name is already in the thread (after a crash). */
+  findUpload(channel: string, threadTs: string | undefined, filename: string): Promise<boolean>;
   post(message: ChatPost): Promise<{ channel: string; ts: string }>;
   update(
     channel: string,

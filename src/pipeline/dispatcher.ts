@@ -295,6 +295,11 @@ export class Dispatcher {
       `outbox:${item.id}`,
       item.attempts,
       async () => {
+        if (item.kind === 'chart') {
+          await this.uploadChart(item, threadTs, mayHaveBeenSent);
+          store.outbox.markSent(item.id, '');
+          return;
+        }
         const existing = mayHaveBeenSent
           ? await chat.findPosted(item.channel, threadTs ?? undefined, marker)
           : null;
@@ -315,6 +320,26 @@ export class Dispatcher {
         item.droppable ? store.outbox.markDropped(item.id, error) : store.outbox.markFailed(item.id, error),
     );
     if (outcome === 'retry') store.outbox.release(item.id, 'will retry');
+  }
+
+  /** A chart's file name is its marker: after a crash, an upload already in the thread is not repeated. */
+  private async uploadChart(
+    item: OutboxItem,
+    threadTs: string | null,
+    mayHaveBeenSent: boolean,
+  ): Promise<void> {
+    const { store, chat } = this.deps;
+    const data = item.analysisId === null ? null : store.analyses.chart(item.analysisId);
+    if (!data) return;
+    const filename = `aals-incident-${item.incidentId}-chart-${item.id}.png`;
+    if (mayHaveBeenSent && (await chat.findUpload(item.channel, threadTs ?? undefined, filename))) return;
+    await chat.upload({
+      channel: item.channel,
+      ...(threadTs ? { threadTs } : {}),
+      data,
+      filename,
+      title: item.text,
+    });
   }
 
   /**

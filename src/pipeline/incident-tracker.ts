@@ -23,6 +23,8 @@ export type Origin =
   | { kind: 'webhook'; notifyChannel: string | null };
 
 export interface TrackerOptions {
+  /** Queue a metric analysis when an incident opens (the Prometheus module is on). */
+  analyze?: boolean;
   /** A link to a message (for pointers and merge notices), when the workspace URL is known. */
   permalink?: (channel: string, ts: string) => string | null;
 }

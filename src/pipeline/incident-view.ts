@@ -30,5 +30,6 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
     .prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY id')
     .pluck()
     .all(id) as number[];
-  return { incident, alerts, roots: rankRootCauses(shape, topology, 2), mergedFrom };
+  const analysis = store.analyses.latestFor(id);
+  return { incident, alerts, roots: rankRootCauses(shape, topology, 2), mergedFrom, analysis };
 }

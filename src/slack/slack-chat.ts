@@ -1,10 +1,11 @@
 import type { webApi } from '@slack/bolt';
-import type { ChatPort, ChatPost } from '../pipeline/chat-port.js';
+import type { ChatPort, ChatPost, ChatUpload } from '../pipeline/chat-port.js';
 
 const MARKER_EVENT = 'aals_reply';
 
 interface MessageWithMetadata {
   ts?: string;
+  files?: Array<{ name?: string }>;
   metadata?: { event_type?: string; event_payload?: { marker?: string } };
 }
 
@@ -45,6 +46,27 @@ export class SlackChat implements ChatPort {
       text: message.text,
       ...(message.blocks ? { blocks: message.blocks as never } : {}),
     });
+  }
+
+  /** files.uploadV2: getUploadURLExternal → upload → completeUploadExternal, shared into the thread. */
+  async upload(file: ChatUpload): Promise<void> {
+    await this.client.filesUploadV2({
+      channel_id: file.channel,
+      ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+      file: file.data,
+      filename: file.filename,
+      title: file.title,
+      ...(file.comment ? { initial_comment: file.comment } : {}),
+    } as never);
+  }
+
+  async findUpload(channel: string, threadTs: string | undefined, filename: string): Promise<boolean> {
+    const result = threadTs
+      ? await this.client.conversations.replies({ channel, ts: threadTs, limit: 200 })
+      : await this.client.conversations.history({ channel, limit: 100 });
+    return ((result.messages ?? []) as MessageWithMetadata[]).some((m) =>
+      m.files?.some((f) => f.name === filename),
+    );
   }
 
   async findPosted(channel: string, threadTs: string | undefined, marker: string): Promise<string | null> {

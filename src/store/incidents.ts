@@ -260,6 +260,11 @@ export class IncidentStore {
     ).map(toIncidentRow);
   }
 
+  /** Something the summary shows changed (e.g. a metric analysis finished). */
+  bumpSummary(id: number): void {
+    this.sql('UPDATE incidents SET summary_version = summary_version + 1 WHERE id = ?').run(id);
+  }
+
   /** The summary cannot be posted (e.g. the channel is gone): stop trying. */
   abandonSummary(id: number): void {
     this.sql('UPDATE incidents SET summary_attempts = 99 WHERE id = ?').run(id);

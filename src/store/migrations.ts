@@ -118,6 +118,7 @@ export const MIGRATIONS: Migration[] = [
         thread_ts TEXT,
         text TEXT NOT NULL,
         blocks TEXT,
+        analysis_id INTEGER REFERENCES analyses(id),
         droppable INTEGER NOT NULL DEFAULT 0,
         status TEXT NOT NULL DEFAULT 'pending',
         attempts INTEGER NOT NULL DEFAULT 0,
@@ -126,6 +127,22 @@ export const MIGRATIONS: Migration[] = [
         updated_at TEXT NOT NULL
       );
       CREATE INDEX outbox_pending ON outbox(status, priority, id);
+
+      CREATE TABLE analyses (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        fingerprint TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        findings TEXT,
+        chart BLOB,
+        error TEXT,
+        millis INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX analyses_status ON analyses(status, id);
+      CREATE INDEX analyses_incident ON analyses(incident_id, id);
 
       CREATE TABLE cooccurrence (
         a TEXT NOT NULL,

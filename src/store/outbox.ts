@@ -7,10 +7,10 @@ import { type Db, statementCache } from './database.js';
  * droppable when the channel is busy. A row being sent is 'sending', so a restart can check Slack
  * for it before posting again.
  */
-export type OutboxKind = 'notice' | 'merge' | 'pointer';
+export type OutboxKind = 'notice' | 'merge' | 'chart' | 'pointer';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped' | 'failed';
 
-export const PRIORITY = { notice: 1, merge: 1, pointer: 2 } as const;
+export const PRIORITY = { notice: 1, merge: 1, chart: 1, pointer: 2 } as const;
 
 export interface OutboxItem {
   id: number;
@@ -23,6 +23,8 @@ export interface OutboxItem {
   threadTs: string | null;
   text: string;
   blocks: Array<Record<string, unknown>> | null;
+  /** For charts: the analysis whose PNG to upload. */
+  analysisId: number | null;
   droppable: boolean;
   status: OutboxStatus;
   attempts: number;
@@ -35,6 +37,7 @@ export interface NewOutboxItem {
   threadTs: string | null;
   text: string;
   blocks?: Array<Record<string, unknown>>;
+  analysisId?: number;
 }
 
 interface Row {
@@ -47,6 +50,7 @@ interface Row {
   thread_ts: string | null;
   text: string;
   blocks: string | null;
+  analysis_id: number | null;
   droppable: number;
   status: OutboxStatus;
   attempts: number;
@@ -65,8 +69,8 @@ export class OutboxStore {
   add(item: NewOutboxItem): number {
     const now = this.now().toISOString();
     const result = this.sql(
-      `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, droppable, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, analysis_id, droppable, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       now,
       item.incidentId,
@@ -76,6 +80,7 @@ export class OutboxStore {
       item.threadTs,
       item.text,
       item.blocks ? JSON.stringify(item.blocks) : null,
+      item.analysisId ?? null,
       item.kind === 'pointer' ? 1 : 0,
       now,
     );
@@ -167,6 +172,7 @@ function toItem(row: Row): OutboxItem {
     threadTs: row.thread_ts,
     text: row.text,
     blocks: row.blocks ? JSON.parse(row.blocks) : null,
+    analysisId: row.analysis_id,
     droppable: row.droppable === 1,
     status: row.status,
     attempts: row.attempts,

@@ -1,4 +1,5 @@
 import { AlertStore } from './alerts.js';
+import { AnalysisStore } from './analyses.js';
 import { AuditLog } from './audit-log.js';
 import { CooccurrenceStore } from './cooccurrence.js';
 import { type Db, openDatabase } from './database.js';
@@ -13,6 +14,7 @@ export class Store {
   readonly incidents: IncidentStore;
   readonly outbox: OutboxStore;
   readonly cooccurrence: CooccurrenceStore;
+  readonly analyses: AnalysisStore;
   readonly audit: AuditLog;
 
   constructor(
@@ -25,6 +27,7 @@ export class Store {
     this.incidents = new IncidentStore(db, now);
     this.outbox = new OutboxStore(db, now);
     this.cooccurrence = new CooccurrenceStore(db);
+    this.analyses = new AnalysisStore(db, now);
     this.audit = new AuditLog(db, options.auditKey, now);
   }
 

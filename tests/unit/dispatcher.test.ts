@@ -21,6 +21,24 @@ class FakeChat implements ChatPort {
   private readonly failures: Error[] = [];
   private next = 0;
 
+  readonly uploads: Array<{ channel: string; threadTs: string | undefined; filename: string; size: number }> =
+    [];
+
+  async upload(file: { channel: string; threadTs?: string; data: Buffer; filename: string }): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.uploads.push({
+      channel: file.channel,
+      threadTs: file.threadTs,
+      filename: file.filename,
+      size: file.data.length,
+    });
+  }
+
+  async findUpload(_channel: string, _threadTs: string | undefined, filename: string): Promise<boolean> {
+    return this.uploads.some((u) => u.filename === filename);
+  }
+
   failNext(...errors: Error[]): void {
     this.failures.push(...errors);
   }

@@ -555,8 +555,9 @@ export class SlackEmulator {
       }
       return { status: response.status, body: parsed ?? {} };
     } catch (error) {
-      const timedOut =
-        error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const timedOut = ['TimeoutError', 'AbortError'].includes(
+        (error as { name?: string } | null)?.name ?? '',
+      );
       return { status: timedOut ? 'timeout' : 'error', body: null };
     }
   }

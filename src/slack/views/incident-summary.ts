@@ -1,9 +1,11 @@
 import type { RootCause } from '../../correlation/types.js';
 import { type Severity, severityRank } from '../../domain/alert.js';
 import type { AlertPattern } from '../../readers/patterns.js';
+import type { AnalysisRow } from '../../store/analyses.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
 import { BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
+import { findingLines } from './findings.js';
 import { code, escapeMrkdwn, truncate } from './text.js';
 
 /**
@@ -20,6 +22,8 @@ export interface IncidentView {
   alerts: IncidentAlertRow[];
   roots: RootCause[];
   mergedFrom: number[];
+  /** The latest finished metric analysis, if the Prometheus module ran one. */
+  analysis?: AnalysisRow | null;
 }
 
 export interface ViewOptions {
@@ -168,6 +172,7 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
       text,
       blocks: [
         section(alertDetail(alerts[0], options)),
+        ...metricsBlocks(view, options),
         context(`Incident #${incident.id} · ${statusLine(view, options)}`),
       ],
     };
@@ -210,11 +215,28 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
     if (more > 0) lines.push(`…and ${more} more`);
     blocks.push(section(`*Alerts:*\n${lines.join('\n')}`));
   }
+  blocks.push(...metricsBlocks(view, options));
   const notes = [`Incident #${incident.id}`];
   if (view.mergedFrom.length) notes.push(`merged from ${view.mergedFrom.map((id) => `#${id}`).join(', ')}`);
   notes.push(`updated ${slackDate(options.now.toISOString(), '{time}')}`);
   blocks.push(context(notes.join(' · ')));
   return { text, blocks };
+}
+
+/** What the metric analysis found, or why it could not run. */
+function metricsBlocks(view: IncidentView, options: ViewOptions): Array<Record<string, unknown>> {
+  const analysis = view.analysis;
+  if (!analysis) return [];
+  if (analysis.status === 'failed') {
+    return [
+      section(
+        `*Metrics:* :warning: analysis failed: ${escapeMrkdwn(truncate(analysis.error ?? 'unknown error', 500))}`,
+      ),
+    ];
+  }
+  const lines = findingLines(analysis.findings ?? [], options.now);
+  if (lines.length === 0) return [section('*Metrics:* no query returned data for this alert')];
+  return [section(`*Metrics* (Prometheus, ${analysis.millis ?? '?'} ms):\n${lines.join('\n')}`)];
 }
 
 /** "✅ HighCPUUsage resolved after 12 m" or "✅ Incident #12 resolved after 42 m: all 37 alerts resolved". */
