@@ -450,6 +450,7 @@ describe('OutboxStore', () => {
       threadTs: null,
       text: 'n1',
       blocks: [{ type: 'section' }],
+      analysisId: null,
       droppable: false,
       status: 'pending',
       attempts: 0,

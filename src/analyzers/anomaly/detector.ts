@@ -27,6 +27,8 @@ export interface DetectorOptions {
   seasonWeight: number;
   seasonSeparate: boolean;
   activityOnCombined: boolean;
+  localWindow: number;
+  useValue: boolean;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -52,6 +54,8 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   seasonWeight: 1,
   seasonSeparate: false,
   activityOnCombined: false,
+  localWindow: 0,
+  useValue: true,
 };
 
 /** A sliding window of the last `capacity` numbers, kept sorted for O(1) quantiles. */
@@ -203,6 +207,8 @@ export class OnlineDetector {
   private slotValues: Float64Array | null = null;
   private firstTimes: number[] = [];
   lastParts: number[] = [];
+  private readonly local: SortedWindow | null;
+  private readonly localResiduals: SortedWindow | null;
 
   constructor(options: Partial<DetectorOptions> = {}) {
     const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
@@ -215,6 +221,8 @@ export class OnlineDetector {
     this.fSeason = new Feature(o.calibrationDecay);
     this.fActivity = new Feature(o.calibrationDecay);
     this.activity = new Float64Array(o.activityWindow);
+    this.local = o.localWindow > 0 ? new SortedWindow(o.localWindow) : null;
+    this.localResiduals = o.localWindow > 0 ? new SortedWindow(o.window) : null;
   }
 
   update(value: number, timestamp?: number): number {
@@ -225,7 +233,12 @@ export class OnlineDetector {
     let ratio = 0;
     if (this.values.size >= 8) {
       const zv = robustZ(this.values, value);
-      const zs: number[] = [zv];
+      const zs: number[] = o.useValue ? [zv] : [];
+      if (this.local && this.local.size >= Math.min(4, o.localWindow)) {
+        const res = value - this.local.quantile(0.5);
+        if (this.localResiduals && this.localResiduals.size >= 8) zs.push(robustZ(this.localResiduals, res));
+        this.localResiduals?.push(res);
+      }
       if (o.useDiff && this.diffs.size >= 8) zs.push(robustZ(this.diffs, value - this.previous));
       let zSeason = Number.NaN;
       if (o.useSeasonal && timestamp !== undefined && Number.isFinite(timestamp)) {
@@ -263,6 +276,7 @@ export class OnlineDetector {
     }
     if (Number.isFinite(this.previous)) this.diffs.push(value - this.previous);
     this.values.push(value);
+    this.local?.push(value);
     this.previous = value;
     this.seen++;
     this.bar = 1 + (this.bar - 1) * o.raiseDecay;
