@@ -18,6 +18,17 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   Reads JSON lines of normalized alerts (as \`aals parse\` prints them) and prints
   {"incidents":[{"id","alerts":[fingerprints],"rootCause","reason",…}]}, using correlation.topology.`,
   },
+  detect: {
+    run: async (args, io) => (await import('./commands/detect.js')).detectCommand(args, io),
+    help: `aals detect --input FILE.csv
+  CSV timestamp,value in; timestamp,value,anomaly_score out (score in [0,1], row t uses rows ≤ t only;
+  a row counts as anomalous at score ≥ 0.5).`,
+  },
+  analyze: {
+    run: async (args, io) => (await import('./commands/analyze.js')).analyzeCommand(args, io),
+    help: `aals analyze --alert FILE.json [--now ISO] [--chart OUT.png] [--json]
+  The metric findings for an alert from the configured Prometheus (PROMETHEUS_URL).`,
+  },
   doctor: {
     run: async (args, io) => (await import('./commands/doctor.js')).doctorCommand(args, io),
     help: `aals doctor [--json]

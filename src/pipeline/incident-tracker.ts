@@ -78,6 +78,7 @@ export class IncidentTracker {
         fingerprint: stored.fingerprint,
         alertname: stored.alertname,
       });
+      if (this.options.analyze) this.store.analyses.enqueue(incident.id, stored.fingerprint);
     }
     const alert = incident.alerts.get(stored.fingerprint);
     if (alert) incidents.upsertAlert(incident.id, alert, stored.id, pattern);
