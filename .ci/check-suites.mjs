@@ -9,6 +9,8 @@ const REQUIRED = [
   'tests/integration/bad-input.test.ts',
   'tests/integration/intake.test.ts',
   'tests/integration/slack-resilience.test.ts',
+  'tests/integration/prometheus-analyzer.test.ts',
+  'tests/integration/metrics-in-thread.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

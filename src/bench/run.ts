@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { parsePayload } from '../readers/registry.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
+import { analyzerBenchmark } from './analyzer.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
 import { ms, type Stats, stats } from './stats.js';
@@ -129,6 +130,9 @@ async function main(): Promise<void> {
     print('   [targets: B-cubed F1 ≥ 0.95 and root cause ≥ 90 % on unseen seeds and topologies]');
     correlationThroughput(print);
     print('   [target: 100,000 alerts in ≤ 5 s, memory bounded by the sliding window]');
+  }
+  if (!only || only === 'analyzer') {
+    await analyzerBenchmark(print);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { scoreSeries } from '../../src/analyzers/anomaly/detector.js';
 import { DEFAULT_ANALYZER, PrometheusAnalyzer } from '../../src/analyzers/prometheus/analyzer.js';
 import type { Finding } from '../../src/analyzers/prometheus/findings.js';
@@ -7,8 +10,10 @@ import { PrometheusClient } from '../../src/integrations/prometheus/client.js';
 import { buildScenarios, MIN, type Scenarios } from '../support/metric-scenarios.js';
 import { freePort } from '../support/processes.js';
 import { type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
+import { tempDir } from '../support/temp.js';
 
 /** The analyzer against the real Prometheus binary, on backfilled and live scenario data. */
+const ROOT = join(import.meta.dirname, '..', '..');
 const gen = (expr: string) =>
   `http://prometheus.example:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
 
@@ -118,6 +123,53 @@ describe('Prometheus analyzer on real Prometheus', () => {
     expect(error?.query).toBe('rate(node_cpu_seconds_total[5m]');
     expect(error?.error).toMatch(/400.*bad_data|parse error/);
     expect(error?.httpStatus).toBe(400);
+  });
+
+  test('`aals analyze --alert` prints the findings and writes the chart', () => {
+    const dir = tempDir();
+    try {
+      const alertFile = join(dir.path, 'alert.json');
+      writeFileSync(
+        alertFile,
+        JSON.stringify({
+          alerts: [
+            {
+              alertname: 'HighCPUUsage',
+              labels: { instance: 'web-1:9100' },
+              startsAt: new Date(scenarios.alertAt).toISOString(),
+            },
+          ],
+        }),
+      );
+      const run = (extra: string[]) =>
+        spawnSync(
+          'node',
+          [
+            join(ROOT, 'bin', 'aals.js'),
+            'analyze',
+            '--alert',
+            alertFile,
+            '--now',
+            new Date(scenarios.now).toISOString(),
+            ...extra,
+          ],
+          {
+            cwd: dir.path,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH, PROMETHEUS_URL: prometheus.url },
+          },
+        );
+      const json = run(['--json', '--chart', 'cpu.png']);
+      expect(json.status).toBe(0);
+      const kinds = (JSON.parse(json.stdout).findings as Finding[]).map((f) => f.kind);
+      expect(kinds).toContain('anomaly');
+      const png = readFileSync(join(dir.path, 'cpu.png'));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      const text = run([]);
+      expect(text.stdout).toMatch(/CPU usage \(web-1:9100\): unusual from/);
+    } finally {
+      dir.cleanup();
+    }
   });
 
   test('a series with no data is reported as such, not as an error', async () => {

@@ -20,6 +20,7 @@ export interface DetectorOptions {
   useSeasonal: boolean;
   useActivity: boolean;
   binsPerOctave: number;
+  escalate: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -39,7 +40,8 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   activityMinZ: 2,
   useSeasonal: true,
   useActivity: true,
-  binsPerOctave: 8,
+  binsPerOctave: 16,
+  escalate: 0,
 };
 
 /** A sliding window of the last `capacity` numbers, kept sorted for O(1) quantiles. */
@@ -146,8 +148,13 @@ export class TailQuantile {
     const target = (1 - q) * this.total;
     let acc = 0;
     for (let i = this.top; i > 0; i--) {
-      acc += this.bins[i] as number;
-      if (acc > target) return 2 ** (i / this.perOctave + TailQuantile.LOW);
+      const w = this.bins[i] as number;
+      if (acc + w > target) {
+        // log-uniform within the bin
+        const f = (target - acc) / w;
+        return 2 ** ((i - f) / this.perOctave + TailQuantile.LOW);
+      }
+      acc += w;
     }
     return 0;
   }
@@ -197,8 +204,10 @@ class DailyProfile {
     const slot = Math.min(this.slots - 1, Math.floor((timestamp - day * 86_400_000) / this.slotMs));
     const base = slot * this.depth;
     const past: number[] = [];
-    for (let d = 0; d < this.depth; d++)
-      if ((this.days[base + d] as number) < day) past.push(this.values[base + d] as number);
+    for (let d = 0; d < this.depth; d++) {
+      const v = this.values[base + d] as number;
+      if ((this.days[base + d] as number) < day && !Number.isNaN(v)) past.push(v);
+    }
     if (this.days[base] !== day) {
       this.values.copyWithin(base + 1, base, base + this.depth - 1);
       this.days.copyWithin(base + 1, base, base + this.depth - 1);
@@ -224,6 +233,7 @@ export class OnlineDetector {
   private previous = Number.NaN;
   private seen = 0;
   private sinceDetection = Number.POSITIVE_INFINITY;
+  private detectedRatio = 0;
   private profile: DailyProfile | null = null;
   private seasonalOff = false;
   private readonly firstTimes: number[] = [];
@@ -280,8 +290,13 @@ export class OnlineDetector {
     this.values.push(value);
     this.previous = value;
     this.seen++;
-    if (this.sinceDetection <= o.cooldown) score = Math.min(score, 0.49) * (this.sinceDetection / o.cooldown);
-    else if (score >= 0.5) this.sinceDetection = 0;
+    const escalated = o.escalate > 0 && ratio >= this.detectedRatio * o.escalate;
+    if (this.sinceDetection <= o.cooldown && !escalated)
+      score = Math.min(score, 0.49) * (this.sinceDetection / o.cooldown);
+    else if (score >= 0.5) {
+      this.sinceDetection = 0;
+      this.detectedRatio = ratio;
+    }
     return score;
   }
 
