@@ -21,6 +21,7 @@ export interface DetectorOptions {
   useActivity: boolean;
   binsPerOctave: number;
   escalate: number;
+  recentWindow: number;
 }
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -42,6 +43,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   useActivity: true,
   binsPerOctave: 16,
   escalate: 0,
+  recentWindow: 0,
 };
 
 /** A sliding window of the last `capacity` numbers, kept sorted for O(1) quantiles. */
@@ -238,6 +240,7 @@ export class OnlineDetector {
   private seasonalOff = false;
   private readonly firstTimes: number[] = [];
   lastParts: number[] = [];
+  private readonly recent: SortedWindow | null;
 
   constructor(options: Partial<DetectorOptions> = {}) {
     const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
@@ -250,6 +253,7 @@ export class OnlineDetector {
     this.activityFeature = new Calibrated(o, o.activityMinZ);
     this.activity = new Float64Array(o.activityWindow);
     this.seasonalOff = !o.useSeasonal;
+    this.recent = o.recentWindow > 0 ? new SortedWindow(o.recentWindow) : null;
   }
 
   update(value: number, timestamp?: number): number {
@@ -259,7 +263,12 @@ export class OnlineDetector {
     let ratio = 0;
     const parts: number[] = [];
     if (this.values.size >= 8) {
-      const zLevel = this.values.z(value);
+      let zLevel = this.values.z(value);
+      if (this.recent && this.recent.size >= this.recent.capacity) {
+        const median = this.values.quantile(0.5);
+        const scale = Math.max(this.values.scale(median), Math.abs(median) * 1e-9, 1e-12);
+        zLevel = Math.min(zLevel, Math.abs(value - this.recent.quantile(0.5)) / scale);
+      }
       const zDiff = this.diffs.size >= 8 ? this.diffs.z(value - this.previous) : 0;
       parts.push(this.point.ratio(Math.max(zLevel, zDiff)));
       if (timestamp !== undefined && Number.isFinite(timestamp)) {
@@ -288,6 +297,7 @@ export class OnlineDetector {
     if (this.seen >= o.warmup && ratio > 0) score = 1 / (1 + ratio ** -o.steepness);
     if (Number.isFinite(this.previous)) this.diffs.push(value - this.previous);
     this.values.push(value);
+    this.recent?.push(value);
     this.previous = value;
     this.seen++;
     const escalated = o.escalate > 0 && ratio >= this.detectedRatio * o.escalate;

@@ -25,9 +25,9 @@ export async function detectCommand(args: string[], io: CliIo): Promise<number> 
     rows.map((r) => r.time),
   );
   const out = ['timestamp,value,anomaly_score'];
-  rows.forEach((row, i) =>
-    out.push(`${csvField(row.timestamp)},${row.rawValue},${(scores[i] ?? 0).toFixed(6)}`),
-  );
+  for (const [i, row] of rows.entries()) {
+    out.push(`${csvField(row.timestamp)},${row.rawValue},${(scores[i] ?? 0).toFixed(6)}`);
+  }
   io.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }
