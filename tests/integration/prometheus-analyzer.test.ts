@@ -104,6 +104,14 @@ describe('Prometheus analyzer on real Prometheus', () => {
     expect(change?.series.query).toBe('app_request_latency_seconds{service="checkout"}');
   });
 
+  test('same time yesterday: a level that is steady today but far from yesterday is reported', async () => {
+    const analysis = await analyze('OrdersLow', { service: 'shop' }, 'orders_per_minute{service="shop"} < 50');
+    const seasonal = of(analysis.findings, 'seasonal')[0];
+    expect(seasonal?.offset).toBe('1d');
+    expect(seasonal?.current).toBeCloseTo(30, -1);
+    expect(seasonal?.baseline).toBeCloseTo(100, -1);
+  });
+
   test('a quiet series: no anomaly is reported, and the finding says so', async () => {
     const analysis = await analyze(
       'QueueDepthHigh',

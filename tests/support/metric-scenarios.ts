@@ -59,5 +59,11 @@ export function buildScenarios(now: number, seed = 7): Scenarios {
     // Nothing happens to this queue.
     add('queue_depth', { service: 'quiet' }, t, 10 + noise(0.5));
   }
+  // Orders are low all afternoon today (30/min) where yesterday at this time they were 100/min:
+  // no change inside the window, only the comparison with yesterday shows it.
+  for (let t = now - 26 * 60 * MIN; t <= end; t += 2 * STEP) {
+    const today = t >= now - 5 * 60 * MIN;
+    add('orders_per_minute', { service: 'shop' }, t, (today ? 30 : 100) + noise(2));
+  }
   return { now, alertAt, history, types: { node_cpu_seconds_total: 'counter' } };
 }

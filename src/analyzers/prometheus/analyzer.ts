@@ -158,24 +158,30 @@ export class PrometheusAnalyzer {
     alertStart: number,
     end: number,
   ): Promise<Finding[]> {
-    const day = 24 * 3600_000;
     const from = Math.min(alertStart, end - 15 * 60_000);
-    const result = await run(anchor.ref.query, from - day, end - day);
-    if (result.status === 'error') return [];
-    const match =
-      result.value.find((s) => JSON.stringify(s.labels) === JSON.stringify(anchor.ref.labels)) ??
-      result.value[0];
-    if (!match || match.points.length < 5) return [];
-    const current = median(anchor.points.filter((p) => p.t >= from).map((p) => p.v));
-    const baseline = median(match.points.map((p) => p.v));
-    const spread = Math.max(
-      median(match.points.map((p) => Math.abs(p.v - baseline))) * 1.4826,
-      Math.abs(baseline) * 0.05,
-      1e-9,
-    );
-    const deviation = (current - baseline) / spread;
-    if (!Number.isFinite(deviation) || Math.abs(deviation) < 4) return [];
-    return [{ kind: 'seasonal', series: anchor.ref, current, baseline, offset: '1d', deviation }];
+    // Yesterday at this time; last week when there is no history for yesterday.
+    for (const [offset, shift] of [
+      ['1d', 24 * 3600_000],
+      ['7d', 7 * 24 * 3600_000],
+    ] as const) {
+      const result = await run(anchor.ref.query, from - shift, end - shift);
+      if (result.status === 'error') return [];
+      const match =
+        result.value.find((s) => JSON.stringify(s.labels) === JSON.stringify(anchor.ref.labels)) ??
+        result.value[0];
+      if (!match || match.points.length < 5) continue;
+      const current = median(anchor.points.filter((p) => p.t >= from).map((p) => p.v));
+      const baseline = median(match.points.map((p) => p.v));
+      const spread = Math.max(
+        median(match.points.map((p) => Math.abs(p.v - baseline))) * 1.4826,
+        Math.abs(baseline) * 0.05,
+        1e-9,
+      );
+      const deviation = (current - baseline) / spread;
+      if (!Number.isFinite(deviation) || Math.abs(deviation) < 4) return [];
+      return [{ kind: 'seasonal', series: anchor.ref, current, baseline, offset, deviation }];
+    }
+    return [];
   }
 
   /** Other series of the alert's instance (or service) that changed when the alert's series did. */

@@ -48,7 +48,7 @@ function findingLine(finding: Finding, now: Date): string | null {
         ? `:rotating_light: ${name(finding.series)}: at its limit ${value(finding.limit, finding.series)} now (${value(finding.current, finding.series)})`
         : `:hourglass_flowing_sand: ${name(finding.series)}: reaches ${value(finding.limit, finding.series)} in about *${formatDuration(finding.reachesAt - now.getTime())}* (now ${value(finding.current, finding.series)}, ${signed(finding.perHour)}${unitOf(finding.series)}/h)`;
     case 'seasonal':
-      return `:calendar: ${name(finding.series)}: ${value(finding.current, finding.series)} now vs ${value(finding.baseline, finding.series)} at this time yesterday`;
+      return `:calendar: ${name(finding.series)}: ${value(finding.current, finding.series)} now vs ${value(finding.baseline, finding.series)} at this time ${finding.offset === '1d' ? 'yesterday' : 'last week'}`;
     case 'changed_together':
       return `:link: changed together with ${name(finding.anchor.series)} around ${time(finding.anchor.at)}: ${finding.others
         .map((o) => `${code(o.series.name)} ${formatNumber(o.before)}→${formatNumber(o.after)}`)
