@@ -152,6 +152,40 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (a, b)
       );
 
+      CREATE TABLE memory_docs (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        url TEXT,
+        labels TEXT NOT NULL,
+        services TEXT NOT NULL,
+        alertnames TEXT NOT NULL,
+        root_cause TEXT,
+        resolution TEXT,
+        commands TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        helpful INTEGER NOT NULL DEFAULT 0,
+        unhelpful INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,
+        embedded_with TEXT
+      );
+      CREATE INDEX memory_docs_source ON memory_docs(source);
+      CREATE VIRTUAL TABLE memory_fts USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE VIRTUAL TABLE memory_tri USING fts5(text, tokenize = 'trigram');
+      CREATE TABLE memory_feedback (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        incident_id INTEGER,
+        user_id TEXT NOT NULL,
+        vote INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (doc_id, incident_id, user_id)
+      );
+      CREATE TABLE memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
       CREATE TABLE audit_log (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,

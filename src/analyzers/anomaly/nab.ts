@@ -152,7 +152,7 @@ export function scoreFile(
   };
 }
 
-/** 100 · (ΣS − ΣS_null) / (ΣS_perfect − ΣS_null); 100 when there is nothing to find and nothing was flagged. */
+/** 100 · (ΣS − ΣS_null) / (ΣS_perfect − ΣS_null); NaN for a corpus without windows (undefined there). */
 export function normalizedScore(files: readonly Pick<FileScore, 'score' | 'perfect' | 'null'>[]): number {
   let s = 0;
   let perfect = 0;
@@ -162,8 +162,7 @@ export function normalizedScore(files: readonly Pick<FileScore, 'score' | 'perfe
     perfect += f.perfect;
     nil += f.null;
   }
-  if (perfect === nil) return s >= 0 ? 100 : Number.NEGATIVE_INFINITY;
-  return (100 * (s - nil)) / (perfect - nil);
+  return perfect === nil ? Number.NaN : (100 * (s - nil)) / (perfect - nil);
 }
 
 export interface ThresholdChoice {
@@ -172,9 +171,11 @@ export interface ThresholdChoice {
 }
 
 /**
- * The threshold maximizing the corpus score, by a sweep over every distinct anomaly score (as NAB's
- * optimizer does, but exhaustively): lowering the threshold past a score value turns those rows into
- * detections; a window's contribution is the best of its detections, false positives add up.
+ * The threshold maximizing the corpus score. NAB's optimizer searches a grid; this sweeps every
+ * distinct anomaly score instead, which covers any grid (a threshold between two score values flags
+ * the same rows as the next value up): lowering the threshold past a value turns those rows into
+ * detections, a window keeps the best of its detections, false positives add up. Infinity when
+ * flagging nothing is best.
  */
 export function bestThreshold(
   corpus: readonly LabelledSeries[],
@@ -230,8 +231,7 @@ export function bestThreshold(
     }
     if (total > choice.score) choice = { threshold: level, score: total };
   }
-  const normalized = perfect === nil ? 100 : (100 * (choice.score - nil)) / (perfect - nil);
-  return { threshold: choice.threshold, score: normalized };
+  return { threshold: choice.threshold, score: normalizedScore([{ score: choice.score, perfect, null: nil }]) };
 }
 
 export interface CorpusEvaluation {
@@ -349,8 +349,16 @@ function column(table: Table, name: string, path: string): number {
   return index;
 }
 
-function requireDir(path: string, what: string): void {
-  if (!existsSync(path)) throw new Error(`${what} not found: ${path} does not exist`);
+/** Thrown by the loaders when the datasets folder, or a corpus in it, is not there. */
+export class DatasetMissingError extends Error {
+  constructor(readonly path: string) {
+    super(`dataset folder not found: ${path} does not exist`);
+    this.name = 'DatasetMissingError';
+  }
+}
+
+function requireDir(path: string): void {
+  if (!existsSync(path)) throw new DatasetMissingError(path);
 }
 
 function csvFiles(dir: string): string[] {
@@ -380,7 +388,7 @@ export function windowRows(timestamps: readonly number[], start: number, end: nu
  */
 export function loadNabCorpus(datasetsDir: string): LabelledSeries[] {
   const root = join(datasetsDir, 'nab-dev');
-  requireDir(root, 'NAB dataset');
+  requireDir(join(root, 'data'));
   const labels = JSON.parse(readFileSync(join(root, 'windows.json'), 'utf8')) as Record<
     string,
     [string, string][]
@@ -412,7 +420,7 @@ export function loadNabCorpus(datasetsDir: string): LabelledSeries[] {
  */
 export function loadMsCloudCorpus(datasetsDir: string): LabelledSeries[] {
   const root = join(datasetsDir, 'ms-cloud-monitoring', 'data');
-  requireDir(root, 'Microsoft cloud monitoring dataset');
+  requireDir(root);
   const out: LabelledSeries[] = [];
   for (const group of readdirSync(root).sort()) {
     for (const file of csvFiles(join(root, group))) {
@@ -423,7 +431,7 @@ export function loadMsCloudCorpus(datasetsDir: string): LabelledSeries[] {
       const li = column(table, 'label', path);
       const timestamps = table.rows.map((r) => parseTimestamp(r[ti] ?? ''));
       const values = table.rows.map((r) => Number.parseFloat(r[vi] ?? ''));
-      const labels = table.rows.map((r) => r[li] === '1');
+      const labels = table.rows.map((r) => Number(r[li]) === 1);
       out.push({ name: `${group}/${file}`, timestamps, values, windows: labelWindows(labels) });
     }
   }
@@ -431,12 +439,13 @@ export function loadMsCloudCorpus(datasetsDir: string): LabelledSeries[] {
 }
 
 /**
- * Labelled points → NAB windows. NAB's labeller gives each anomaly a window of 10 % of the file's
+ * Labelled points → NAB windows. NAB's labeller gives each anomaly a window of w = 10 % of the file's
  * length divided by the number of anomalies, centred on it, and merges windows that overlap. Here one
- * anomaly is a run of consecutive labelled rows (experts mark every row of an incident, NAB marks one
- * point per incident): its window is centred on the run's middle, at least as wide as the run, clipped
- * to the file. Anomalies that end inside the probation period are dropped: no detector is scored there,
- * so they would only be a fixed penalty.
+ * anomaly is a run of consecutive labelled rows (these experts mark every row of an incident, NAB's
+ * mark one point per incident), so w uses the number of runs; the window pads the run by
+ * ceil((w − run length)/2) rows on each side (a lone point gets [i − w/2, i + w/2], as in NAB; a run
+ * longer than w is its own window), clipped to the file. Runs that end inside the probation period
+ * are dropped: no detection is scored there, so they would only be a fixed penalty.
  */
 export function labelWindows(labels: readonly boolean[]): Window[] {
   const n = labels.length;
@@ -453,19 +462,20 @@ export function labelWindows(labels: readonly boolean[]): Window[] {
   const probation = probationRows(n);
   const scored = runs.filter(([, r]) => r >= probation);
   const windows = scored.map(([l, r]): Window => {
-    const half = Math.max(0, (width - (r - l + 1)) / 2);
-    return [Math.max(0, Math.round(l - half)), Math.min(n - 1, Math.round(r + half))];
+    // ceil: a single point gets [i − w/2, i + w/2] like NAB's labeller
+    const pad = Math.ceil(Math.max(0, width - (r - l + 1)) / 2);
+    return [Math.max(0, l - pad), Math.min(n - 1, r + pad)];
   });
   return mergeWindows(windows);
 }
 
-/** Sorts windows and merges those that overlap or touch. */
+/** Sorts windows and merges those that overlap. */
 export function mergeWindows(windows: readonly Window[]): Window[] {
   const sorted = [...windows].sort((a, b) => a[0] - b[0]);
   const out: [number, number][] = [];
   for (const [l, r] of sorted) {
     const last = out[out.length - 1];
-    if (last && l <= last[1] + 1) last[1] = Math.max(last[1], r);
+    if (last && l <= last[1]) last[1] = Math.max(last[1], r);
     else out.push([l, r]);
   }
   return out;

@@ -1,0 +1,360 @@
+import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import { type Db, statementCache } from '../store/database.js';
+import type { MemoryDocument, MemorySource, SearchContext, SearchHit } from './documents.js';
+import type { EmbeddingProvider } from './embeddings.js';
+import { ftsText, normalize, type Tokens, tokenize } from './tokenize.js';
+
+/**
+ * Incident memory: SQLite FTS5 (BM25 over words, CJK bigrams and glossary concepts; a trigram index
+ * for substrings) and sqlite-vec embeddings, fused by reciprocal rank, then boosted by the alert's
+ * name and services, by 👍/👎 feedback, and by recency.
+ */
+export interface SearchOptions {
+  limit?: number;
+  context?: SearchContext;
+  sources?: MemorySource[];
+  /** `bm25` ranks by full text only (the baseline the benchmark compares against). */
+  mode?: 'hybrid' | 'bm25';
+}
+
+interface DocRow {
+  rowid: number;
+  id: string;
+  source: MemorySource;
+  title: string;
+  body: string;
+  url: string | null;
+  labels: string;
+  services: string;
+  alertnames: string;
+  resolution: string | null;
+  created_at: string;
+  helpful: number;
+  unhelpful: number;
+  content_hash: string;
+  embedded_with: string | null;
+}
+
+const RRF_K = 60;
+const CANDIDATES = 50;
+const WEIGHTS = { bm25: 1, trigram: 0.4, vector: 1.1 };
+
+export class MemoryIndex {
+  private readonly sql: (sql: string) => Statement;
+
+  constructor(
+    private readonly db: Db,
+    readonly provider: EmbeddingProvider,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.sql = statementCache(db);
+    this.ensureVectorTable();
+  }
+
+  /** Adds or updates documents; unchanged ones (same content hash and embedding provider) are skipped. */
+  async upsert(docs: MemoryDocument[]): Promise<{ added: number; updated: number; unchanged: number }> {
+    const counts = { added: 0, updated: 0, unchanged: 0 };
+    const batchSize = 500;
+    for (let i = 0; i < docs.length; i += batchSize) {
+      const batch = docs.slice(i, i + batchSize);
+      const changed = batch.filter((doc) => {
+        const existing = this.sql('SELECT content_hash, embedded_with FROM memory_docs WHERE id = ?').get(
+          doc.id,
+        ) as { content_hash: string; embedded_with: string | null } | undefined;
+        const same =
+          existing?.content_hash === contentHash(doc) && existing.embedded_with === this.provider.id;
+        if (same) counts.unchanged++;
+        return !same;
+      });
+      if (changed.length === 0) continue;
+      const vectors = await this.provider.embed(changed.map(embeddingText));
+      this.db.transaction(() => {
+        changed.forEach((doc, j) => {
+          const existed = this.write(doc, vectors[j] as Float32Array);
+          if (existed) counts.updated++;
+          else counts.added++;
+        });
+      })();
+    }
+    return counts;
+  }
+
+  remove(id: string): boolean {
+    const row = this.sql('SELECT rowid FROM memory_docs WHERE id = ?').get(id) as
+      | { rowid: number }
+      | undefined;
+    if (!row) return false;
+    this.db.transaction(() => {
+      this.sql('DELETE FROM memory_fts WHERE rowid = ?').run(row.rowid);
+      this.sql('DELETE FROM memory_tri WHERE rowid = ?').run(row.rowid);
+      this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(row.rowid));
+      this.sql('DELETE FROM memory_docs WHERE rowid = ?').run(row.rowid);
+    })();
+    return true;
+  }
+
+  count(source?: MemorySource): number {
+    return Number(
+      source
+        ? this.sql('SELECT COUNT(*) FROM memory_docs WHERE source = ?').pluck().get(source)
+        : this.sql('SELECT COUNT(*) FROM memory_docs').pluck().get(),
+    );
+  }
+
+  idsOf(source: MemorySource): string[] {
+    return this.sql('SELECT id FROM memory_docs WHERE source = ?').pluck().all(source) as string[];
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const limit = options.limit ?? 5;
+    const tokens = tokenize(query);
+    const rankings: Array<[number[], number]> = [[this.bm25(tokens), WEIGHTS.bm25]];
+    if (options.mode !== 'bm25') {
+      rankings.push([this.trigram(query), WEIGHTS.trigram]);
+      const [vector] = await this.provider.embed([query]);
+      rankings.push([this.nearest(vector as Float32Array), WEIGHTS.vector]);
+    }
+    const fused = new Map<number, number>();
+    for (const [ranking, weight] of rankings) {
+      ranking.forEach((rowid, rank) =>
+        fused.set(rowid, (fused.get(rowid) ?? 0) + weight / (RRF_K + rank + 1)),
+      );
+    }
+    const context = options.context ?? {};
+    const hits: SearchHit[] = [];
+    for (const [rowid, base] of fused) {
+      const row = this.sql('SELECT * FROM memory_docs WHERE rowid = ?').get(rowid) as DocRow | undefined;
+      if (!row || (options.sources && !options.sources.includes(row.source))) continue;
+      const { boost, reasons } = this.boosts(row, context, options.mode === 'bm25');
+      hits.push({
+        id: row.id,
+        source: row.source,
+        title: row.title,
+        ...(row.url ? { url: row.url } : {}),
+        ...(row.resolution ? { resolution: row.resolution } : {}),
+        score: base * boost,
+        why: explain(tokens, row, reasons),
+        helpful: row.helpful,
+        unhelpful: row.unhelpful,
+        createdAt: row.created_at,
+      });
+    }
+    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  /** 👍 (+1) or 👎 (−1) from one person on one suggestion; voting again replaces their vote. */
+  vote(docId: string, userId: string, vote: 1 | -1, incidentId: number | null = null): boolean {
+    const exists = this.sql('SELECT 1 FROM memory_docs WHERE id = ?').get(docId);
+    if (!exists) return false;
+    this.db.transaction(() => {
+      this.sql(
+        `INSERT INTO memory_feedback (doc_id, incident_id, user_id, vote, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(doc_id, incident_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
+      ).run(docId, incidentId, userId, vote, this.now().toISOString());
+      this.sql(
+        `UPDATE memory_docs SET
+           helpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote > 0),
+           unhelpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote < 0)
+         WHERE id = @id`,
+      ).run({ id: docId });
+    })();
+    return true;
+  }
+
+  /** Documents whose vectors came from another provider (after a provider or dimension change). */
+  staleCount(): number {
+    return Number(
+      this.sql('SELECT COUNT(*) FROM memory_docs WHERE embedded_with IS NOT ?').pluck().get(this.provider.id),
+    );
+  }
+
+  /** Re-embeds stale documents in batches, reporting progress; safe to interrupt and resume. */
+  async reembed(onProgress?: (done: number, total: number) => void): Promise<number> {
+    const total = this.staleCount();
+    let done = 0;
+    for (;;) {
+      const rows = this.sql('SELECT rowid, * FROM memory_docs WHERE embedded_with IS NOT ? LIMIT 200').all(
+        this.provider.id,
+      ) as Array<DocRow & { root_cause: string | null; commands: string }>;
+      if (rows.length === 0) break;
+      const vectors = await this.provider.embed(
+        rows.map((r) => `${r.title}\n${r.body}\n${r.resolution ?? ''}`),
+      );
+      this.db.transaction(() => {
+        rows.forEach((row, i) => {
+          this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(row.rowid));
+          this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(
+            BigInt(row.rowid),
+            vectors[i] as Float32Array,
+          );
+          this.sql('UPDATE memory_docs SET embedded_with = ? WHERE rowid = ?').run(
+            this.provider.id,
+            row.rowid,
+          );
+        });
+      })();
+      done += rows.length;
+      onProgress?.(done, total);
+    }
+    return done;
+  }
+
+  private write(doc: MemoryDocument, vector: Float32Array): boolean {
+    const existing = this.sql('SELECT rowid FROM memory_docs WHERE id = ?').get(doc.id) as
+      | { rowid: number }
+      | undefined;
+    const values = {
+      id: doc.id,
+      source: doc.source,
+      title: doc.title,
+      body: doc.body,
+      url: doc.url ?? null,
+      labels: JSON.stringify(doc.labels),
+      services: JSON.stringify(doc.services),
+      alertnames: JSON.stringify(doc.alertnames),
+      rootCause: doc.rootCause ?? null,
+      resolution: doc.resolution ?? null,
+      commands: JSON.stringify(doc.commands),
+      createdAt: doc.createdAt,
+      updatedAt: doc.updatedAt,
+      hash: contentHash(doc),
+      provider: this.provider.id,
+    };
+    let rowid: number;
+    if (existing) {
+      rowid = existing.rowid;
+      this.sql(
+        `UPDATE memory_docs SET source = @source, title = @title, body = @body, url = @url, labels = @labels,
+           services = @services, alertnames = @alertnames, root_cause = @rootCause, resolution = @resolution,
+           commands = @commands, created_at = @createdAt, updated_at = @updatedAt, content_hash = @hash,
+           embedded_with = @provider WHERE rowid = @rowid`,
+      ).run({ ...values, rowid });
+      this.sql('DELETE FROM memory_fts WHERE rowid = ?').run(rowid);
+      this.sql('DELETE FROM memory_tri WHERE rowid = ?').run(rowid);
+      this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(rowid));
+    } else {
+      rowid = Number(
+        this.sql(
+          `INSERT INTO memory_docs (id, source, title, body, url, labels, services, alertnames, root_cause, resolution,
+             commands, created_at, updated_at, content_hash, embedded_with)
+           VALUES (@id, @source, @title, @body, @url, @labels, @services, @alertnames, @rootCause, @resolution,
+             @commands, @createdAt, @updatedAt, @hash, @provider)`,
+        ).run(values).lastInsertRowid,
+      );
+    }
+    const text = embeddingText(doc);
+    this.sql('INSERT INTO memory_fts (rowid, tokens) VALUES (?, ?)').run(rowid, ftsText(tokenize(text)));
+    this.sql('INSERT INTO memory_tri (rowid, text) VALUES (?, ?)').run(rowid, normalize(text));
+    this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(BigInt(rowid), vector);
+    return Boolean(existing);
+  }
+
+  private bm25(tokens: Tokens): number[] {
+    const terms = [...new Set([...tokens.words, ...tokens.cjk, ...tokens.concepts.map((c) => `zc${c}`)])]
+      .filter((t) => t.length > 0)
+      .slice(0, 64);
+    if (terms.length === 0) return [];
+    const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+    return this.sql('SELECT rowid FROM memory_fts WHERE memory_fts MATCH ? ORDER BY bm25(memory_fts) LIMIT ?')
+      .pluck()
+      .all(match, CANDIDATES) as number[];
+  }
+
+  /** Substring matches (identifiers, Japanese phrases) from the trigram index. */
+  private trigram(query: string): number[] {
+    const pieces = [...normalize(query).matchAll(/[\p{L}\p{N}_.:/-]{3,}/gu)].map((m) => m[0]).slice(0, 16);
+    if (pieces.length === 0) return [];
+    const match = pieces.map((p) => `"${p.replace(/"/g, '""')}"`).join(' OR ');
+    try {
+      return this.sql(
+        'SELECT rowid FROM memory_tri WHERE memory_tri MATCH ? ORDER BY bm25(memory_tri) LIMIT ?',
+      )
+        .pluck()
+        .all(match, CANDIDATES) as number[];
+    } catch {
+      return [];
+    }
+  }
+
+  private nearest(vector: Float32Array): number[] {
+    const rows = this.sql(
+      'SELECT rowid FROM memory_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
+    ).all(vector, CANDIDATES) as Array<{ rowid: number | bigint }>;
+    return rows.map((r) => Number(r.rowid));
+  }
+
+  private boosts(row: DocRow, context: SearchContext, plain: boolean): { boost: number; reasons: string[] } {
+    const reasons: string[] = [];
+    let boost = 1;
+    if (plain) return { boost, reasons };
+    const alertnames: string[] = JSON.parse(row.alertnames);
+    const services: string[] = JSON.parse(row.services);
+    if (context.alertname && alertnames.some((a) => a.toLowerCase() === context.alertname?.toLowerCase())) {
+      boost *= 1.5;
+      reasons.push(`same alert ${context.alertname}`);
+    }
+    const sharedServices = (context.services ?? []).filter((s) => services.includes(s));
+    if (sharedServices.length > 0) {
+      boost *= 1.3;
+      reasons.push(`same service ${sharedServices.join(', ')}`);
+    }
+    const net = row.helpful - row.unhelpful;
+    if (net !== 0) {
+      boost *= Math.min(2, Math.max(0.4, 1 + 0.25 * net));
+      reasons.push(net > 0 ? `marked helpful ${row.helpful}×` : `marked unhelpful ${row.unhelpful}×`);
+    }
+    const ageDays = (this.now().getTime() - Date.parse(row.created_at)) / 86_400_000;
+    if (Number.isFinite(ageDays)) boost *= 1 + 0.15 * Math.exp(-Math.max(0, ageDays) / 180);
+    return { boost, reasons };
+  }
+
+  private ensureVectorTable(): void {
+    const dims = this.sql(`SELECT value FROM memory_meta WHERE key = 'vector_dimensions'`).pluck().get() as
+      | string
+      | undefined;
+    if (dims !== undefined && Number(dims) !== this.provider.dimensions) {
+      this.db.exec('DROP TABLE IF EXISTS memory_vec');
+      this.db.exec('UPDATE memory_docs SET embedded_with = NULL');
+    }
+    this.db.exec(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vec USING vec0(embedding float[${this.provider.dimensions}])`,
+    );
+    this.sql(
+      `INSERT INTO memory_meta (key, value) VALUES ('vector_dimensions', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+    ).run(String(this.provider.dimensions));
+  }
+}
+
+function embeddingText(doc: MemoryDocument): string {
+  return [
+    doc.title,
+    doc.body,
+    doc.rootCause,
+    doc.resolution,
+    doc.alertnames.join(' '),
+    doc.services.join(' '),
+    doc.labels.join(' '),
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function contentHash(doc: MemoryDocument): string {
+  return createHash('sha256').update(embeddingText(doc)).digest('hex').slice(0, 32);
+}
+
+/** The query words and concepts the document shares, plus the boosts that applied. */
+function explain(tokens: Tokens, row: DocRow, reasons: string[]): string {
+  const doc = tokenize(`${row.title}\n${row.body}`);
+  const words = new Set(doc.words);
+  const shared = [
+    ...new Set(tokens.words.filter((w) => words.has(w) && w.length > 2 && !/^\d+$/.test(w))),
+  ].slice(0, 5);
+  const concepts = new Set(doc.concepts);
+  const sharedConcepts = tokens.concepts.filter((c) => concepts.has(c)).slice(0, 4);
+  const parts = [...reasons];
+  if (shared.length) parts.push(`mentions ${shared.join(', ')}`);
+  if (sharedConcepts.length) parts.push(`about ${sharedConcepts.join(', ')}`);
+  return parts.join('; ') || 'similar wording';
+}
