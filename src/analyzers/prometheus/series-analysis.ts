@@ -19,6 +19,7 @@ export interface SeriesInput {
 export type Scorer = (values: number[], timestamps: number[]) => number[];
 
 export const ANOMALY_THRESHOLD = 0.5;
+const MIN_DEVIATION = 4;
 
 export function analyzeSeries(input: SeriesInput, score: Scorer, now: number): Finding[] {
   const points = input.points.filter((p) => Number.isFinite(p.v));
@@ -91,7 +92,8 @@ export function mostAnomalousSpan(points: Sample[], scores: number[]) {
       } else gap++;
     }
     const size = Math.abs(peak.v - baseline) / spread;
-    if (!best || size > best.size) {
+    // A detection that never strays 4 robust deviations from the earlier level is noise, not a finding.
+    if (size >= MIN_DEVIATION && (!best || size > best.size)) {
       best = {
         start: (points[i] as Sample).t,
         end: (points[end] as Sample).t,
