@@ -21,7 +21,7 @@
  * `minZ`: a row is anomalous when it is more extreme than almost everything this series has done,
  * whatever its noise, scale or tails. The largest ratio r gives the score r⁴/(1 + r⁴): 0.5 exactly
  * where r = 1, so the product's fixed threshold 0.5 means "beyond the series' own 99.9th
- * percentile".
+ * percentile, and at least `minZ` σ".
  *
  * Output shaping for alerting and for NAB (which counts only the first detection in an anomaly
  * window and charges for every extra detection outside one): no score before `warmup` rows of
@@ -115,13 +115,19 @@ export class SortedWindow {
     return lo + 1 < this.size ? a + ((this.sorted[lo + 1] as number) - a) * (pos - lo) : a;
   }
 
-  /** Robust σ: IQR/1.349, or the mean absolute deviation (× √(π/2)) when the IQR is 0. Never 0. */
+  /**
+   * Robust σ: IQR/1.349, or when the IQR is 0 (sparse counts) the mean absolute deviation × √(π/2),
+   * taken over 64 evenly spaced order statistics so it stays O(1) per row. Never 0.
+   */
   scale(center: number): number {
     let s = (this.quantile(0.75) - this.quantile(0.25)) / 1.349;
-    if (!(s > 0)) {
+    if (!(s > 0) && this.size > 0) {
+      const samples = Math.min(64, this.size);
       let sum = 0;
-      for (let i = 0; i < this.size; i++) sum += Math.abs((this.sorted[i] as number) - center);
-      s = this.size ? (1.2533 * sum) / this.size : 0;
+      for (let k = 0; k < samples; k++) {
+        sum += Math.abs((this.sorted[Math.floor(((k + 0.5) * this.size) / samples)] as number) - center);
+      }
+      s = (1.2533 * sum) / samples;
     }
     return Math.max(s, Math.abs(center) * 1e-9, 1e-12);
   }
@@ -358,7 +364,10 @@ export class OnlineDetector {
       const step = gaps[gaps.length >> 1] ?? 0;
       const slots = step > 0 ? Math.round(DAY_MS / step) : 0;
       // 1-minute to 2-hour steps: finer needs too much memory, coarser has too few slots a day.
-      this.profile = slots >= 12 && slots <= 1440 ? new DailyProfile(DAY_MS / slots, slots, this.options.seasonalDays) : null;
+      this.profile =
+        slots >= 12 && slots <= 1440
+          ? new DailyProfile(DAY_MS / slots, slots, this.options.seasonalDays)
+          : null;
       if (this.profile === null) return null;
     }
     return this.profile.residual(value, timestamp);

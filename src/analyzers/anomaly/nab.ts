@@ -231,7 +231,10 @@ export function bestThreshold(
     }
     if (total > choice.score) choice = { threshold: level, score: total };
   }
-  return { threshold: choice.threshold, score: normalizedScore([{ score: choice.score, perfect, null: nil }]) };
+  return {
+    threshold: choice.threshold,
+    score: normalizedScore([{ score: choice.score, perfect, null: nil }]),
+  };
 }
 
 export interface CorpusEvaluation {
