@@ -3,6 +3,7 @@ import { parsePayload } from '../readers/registry.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
 import { analyzerBenchmark } from './analyzer.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
+import { nabBenchmark } from './nab.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
 import { ms, type Stats, stats } from './stats.js';
 import { slackStorm } from './storm.js';
@@ -133,6 +134,9 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'analyzer') {
     await analyzerBenchmark(print);
+  }
+  if (!only || only === 'nab') {
+    nabBenchmark(print);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

@@ -181,6 +181,37 @@ export const ConfigSchema = z
           .prefault({}),
       })
       .prefault({}),
+    memory: z
+      .strictObject({
+        embeddings: z
+          .strictObject({
+            /** hashed: offline, no model; openai: any OpenAI-compatible /v1/embeddings endpoint. */
+            provider: z.enum(['hashed', 'openai']).default('hashed'),
+            url: url.optional(),
+            model: z.string().min(1).default('text-embedding-3-small'),
+            apiKey: z.string().min(1).optional(),
+            dimensions: z.number().int().min(16).max(4096).default(384),
+          })
+          .prefault({}),
+        /** A directory of Markdown runbooks (front matter may name `alerts:` and `services:`). */
+        runbooksDir: z.string().min(1).optional(),
+        /** GitHub repositories (owner/name) whose issues with these labels are past incidents. */
+        githubRepositories: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name')).default([]),
+        githubLabels: z.array(z.string().min(1)).default(['incident', 'postmortem']),
+        syncMinutes: z.number().int().min(1).default(15),
+        /** How many similar past incidents the thread shows. */
+        similarShown: z.number().int().min(0).max(10).default(3),
+      })
+      .superRefine((memory, ctx) => {
+        if (memory.embeddings.provider === 'openai' && !memory.embeddings.url) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['embeddings', 'url'],
+            message: 'is required with provider openai: the base URL of an OpenAI-compatible server (e.g. http://localhost:11434)',
+          });
+        }
+      })
+      .prefault({}),
     correlation: z
       .strictObject({
         windowMinutes: z.number().min(0.5).default(DEFAULT_CORRELATION.windowMinutes),

@@ -52,7 +52,10 @@ export class GitHubSource {
       userAgent: 'aals-incident-memory',
     });
     // biome-ignore lint/suspicious/noExplicitAny: Octokit's hook types are generic over every endpoint
-    this.octokit.hook.wrap('request', (request, options) => this.withLimits(request as any, options as any) as any);
+    this.octokit.hook.wrap(
+      'request',
+      (request, options) => this.withLimits(request as any, options as any) as any,
+    );
   }
 
   /** Issues changed since the last sync, as memory documents. */

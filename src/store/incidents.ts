@@ -27,6 +27,10 @@ export interface IncidentRow {
   summaryUpdatedAt: string | null;
   rootFingerprint: string | null;
   rootReason: string | null;
+  /** Similar past incidents found for it (JSON from incident memory), null until looked up. */
+  similar: string | null;
+  /** How it was resolved, as told by a person ("Resolved — how?"). */
+  resolution: string | null;
 }
 
 export interface IncidentAlertRow extends IncidentAlert {
@@ -60,6 +64,8 @@ interface Row {
   summary_version: number;
   posted_version: number;
   summary_updated_at: string | null;
+  similar: string | null;
+  resolution: string | null;
 }
 
 interface AlertRowData {
@@ -260,6 +266,39 @@ export class IncidentStore {
     ).map(toIncidentRow);
   }
 
+  /** Open incidents that have not been looked up in incident memory yet. */
+  withoutSimilar(limit = 10): IncidentRow[] {
+    return (
+      this.sql(
+        `SELECT * FROM incidents WHERE similar IS NULL AND status = 'open' AND channel IS NOT NULL ORDER BY id LIMIT ?`,
+      ).all(limit) as Row[]
+    ).map(toIncidentRow);
+  }
+
+  setSimilar(id: number, similar: string): void {
+    this.sql('UPDATE incidents SET similar = ?, summary_version = summary_version + 1 WHERE id = ?').run(similar, id);
+  }
+
+  /** Resolved incidents not yet (or no longer) in incident memory. */
+  toRemember(limit = 10): IncidentRow[] {
+    return (
+      this.sql(`SELECT * FROM incidents WHERE status = 'resolved' AND remembered_at IS NULL ORDER BY id LIMIT ?`).all(
+        limit,
+      ) as Row[]
+    ).map(toIncidentRow);
+  }
+
+  remembered(id: number): void {
+    this.sql('UPDATE incidents SET remembered_at = ? WHERE id = ?').run(this.now().toISOString(), id);
+  }
+
+  /** Records how the incident was resolved; it is (re)indexed into incident memory. */
+  setResolution(id: number, resolution: string): void {
+    this.sql(
+      'UPDATE incidents SET resolution = ?, remembered_at = NULL, summary_version = summary_version + 1 WHERE id = ?',
+    ).run(resolution, id);
+  }
+
   /** Something the summary shows changed (e.g. a metric analysis finished). */
   bumpSummary(id: number): void {
     this.sql('UPDATE incidents SET summary_version = summary_version + 1 WHERE id = ?').run(id);
@@ -328,6 +367,8 @@ function toIncidentRow(row: Row): IncidentRow {
     summaryUpdatedAt: row.summary_updated_at,
     rootFingerprint: row.root_fingerprint,
     rootReason: row.root_reason,
+    similar: row.similar,
+    resolution: row.resolution,
   };
 }
 

@@ -72,6 +72,9 @@ export const MIGRATIONS: Migration[] = [
         summary_version INTEGER NOT NULL DEFAULT 1,
         posted_version INTEGER NOT NULL DEFAULT 0,
         summary_updated_at TEXT,
+        similar TEXT,
+        resolution TEXT,
+        remembered_at TEXT,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX incidents_status ON incidents(status, last_activity);

@@ -10,10 +10,16 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const PLOT = { left: 120, right: 924, top: 78, bottom: 418 };
 
 const series = (values: number[]): Sample[] => values.map((v, i) => ({ t: T0 + i * MIN, v }));
-const sine = (n: number, phase = 0) => Array.from({ length: n }, (_, i) => 50 + 30 * Math.sin(i / 10 + phase));
+const sine = (n: number, phase = 0) =>
+  Array.from({ length: n }, (_, i) => 50 + 30 * Math.sin(i / 10 + phase));
 
 function chart(overrides: Partial<ChartInput> = {}): Buffer {
-  return renderChart({ title: 'CPU usage · web-1:9100', unit: '%', series: [{ label: 'web-1', points: series(sine(121)) }], ...overrides });
+  return renderChart({
+    title: 'CPU usage · web-1:9100',
+    unit: '%',
+    series: [{ label: 'web-1', points: series(sine(121)) }],
+    ...overrides,
+  });
 }
 
 /** Width and height from the IHDR chunk, which must come first. */
@@ -35,9 +41,10 @@ async function pixel(png: Buffer, x: number, y: number): Promise<[number, number
 
 const isWhite = ([r, g, b]: number[]) => (r ?? 0) >= 250 && (g ?? 0) >= 250 && (b ?? 0) >= 250;
 /** #1f4e9c, the first series' colour (anti-aliasing allowed). */
-const isBlue = ([r, g, b]: number[]) => (b ?? 0) > 120 && (b ?? 0) - (r ?? 0) > 60;
+const isBlue = ([r, , b]: number[]) => (b ?? 0) > 120 && (b ?? 0) - (r ?? 0) > 60;
 /** The anomalous span's light red shading over white. */
-const isShaded = ([r, g, b]: number[]) => (r ?? 0) > 235 && (r ?? 0) - (g ?? 0) > 20 && Math.abs((g ?? 0) - (b ?? 0)) < 6;
+const isShaded = ([r, g, b]: number[]) =>
+  (r ?? 0) > 235 && (r ?? 0) - (g ?? 0) > 20 && Math.abs((g ?? 0) - (b ?? 0)) < 6;
 
 describe('renderChart', () => {
   test('returns a 960×480 PNG', () => {

@@ -1,7 +1,11 @@
 import { detectChangePoint } from '../../src/analyzers/prometheus/changepoint.js';
 import type { Finding, SeriesRef } from '../../src/analyzers/prometheus/findings.js';
 import { forecastLimit } from '../../src/analyzers/prometheus/forecast.js';
-import { BUILTIN_TEMPLATES, planQueries, type QueryTemplate } from '../../src/analyzers/prometheus/queries.js';
+import {
+  BUILTIN_TEMPLATES,
+  planQueries,
+  type QueryTemplate,
+} from '../../src/analyzers/prometheus/queries.js';
 import {
   analyzeSeries,
   changeOf,
@@ -28,7 +32,9 @@ const noisy = (level: number, count: number, scale: number, seed: number) => {
 };
 
 /** A scorer that fires (1) at the given indexes and records what it was given. */
-function scorerAt(...indexes: number[]): Scorer & { calls: Array<{ values: number[]; timestamps: number[] }> } {
+function scorerAt(
+  ...indexes: number[]
+): Scorer & { calls: Array<{ values: number[]; timestamps: number[] }> } {
   const calls: Array<{ values: number[]; timestamps: number[] }> = [];
   const score = ((values: number[], timestamps: number[]) => {
     calls.push({ values, timestamps });
@@ -154,7 +160,11 @@ describe('forecastLimit', () => {
   });
 
   test('a series already over its limit reaches it now', () => {
-    expect(forecastLimit(growing, 70, now)).toEqual({ current: 80, reachesAt: now, perHour: expect.any(Number) });
+    expect(forecastLimit(growing, 70, now)).toEqual({
+      current: 80,
+      reachesAt: now,
+      perHour: expect.any(Number),
+    });
     expect(forecastLimit(growing, 80, now)?.reachesAt).toBe(now);
   });
 
@@ -213,7 +223,9 @@ describe('planQueries', () => {
       [],
       false,
     );
-    expect(specs).toEqual([{ name: 'HighErrors', expr: 'rate(errors_total[5m])', role: 'alert', threshold: 0.5 }]);
+    expect(specs).toEqual([
+      { name: 'HighErrors', expr: 'rate(errors_total[5m])', role: 'alert', threshold: 0.5 },
+    ]);
   });
 
   test("the rule's expression is used without a generatorURL; no threshold, no threshold key", () => {
@@ -252,9 +264,9 @@ describe('planQueries', () => {
     // alertname does not match.
     expect(planQueries({ alertname: 'HighCPU', labels }, null, [inodes], false)).toEqual([]);
     // The regex must match the whole value.
-    expect(planQueries({ alertname: 'DiskFull', labels: { ...labels, mountpoint: '/' } }, null, [inodes], false)).toEqual(
-      [],
-    );
+    expect(
+      planQueries({ alertname: 'DiskFull', labels: { ...labels, mountpoint: '/' } }, null, [inodes], false),
+    ).toEqual([]);
     expect(
       planQueries(
         { alertname: 'X', labels: { instance: 'db-1:9100' } },
@@ -279,14 +291,21 @@ describe('planQueries', () => {
   const serviceNames = ['p99 latency', 'traffic', 'error ratio'];
 
   test('built-in node queries need an instance label, golden signals a service label', () => {
-    expect(names(planQueries({ alertname: 'A', labels: { instance: 'web-1:9100' } }, null, [], true))).toEqual(
-      nodeNames,
-    );
+    expect(
+      names(planQueries({ alertname: 'A', labels: { instance: 'web-1:9100' } }, null, [], true)),
+    ).toEqual(nodeNames);
     expect(names(planQueries({ alertname: 'A', labels: { service: 'checkout' } }, null, [], true))).toEqual(
       serviceNames,
     );
     expect(
-      names(planQueries({ alertname: 'A', labels: { instance: 'web-1:9100', service: 'checkout' } }, null, [], true)),
+      names(
+        planQueries(
+          { alertname: 'A', labels: { instance: 'web-1:9100', service: 'checkout' } },
+          null,
+          [],
+          true,
+        ),
+      ),
     ).toEqual([...nodeNames, ...serviceNames]);
     expect(planQueries({ alertname: 'A', labels: { job: 'x' } }, null, [], true)).toEqual([]);
     // An empty value does not count as having the label.
@@ -384,7 +403,13 @@ describe('mostAnomalousSpan', () => {
   });
 
   test('of several onsets, the one that strayed furthest', () => {
-    const values = [...repeat(10, 60), ...repeat(20, 5), ...repeat(10, 35), ...repeat(50, 5), ...repeat(10, 25)];
+    const values = [
+      ...repeat(10, 60),
+      ...repeat(20, 5),
+      ...repeat(10, 35),
+      ...repeat(50, 5),
+      ...repeat(10, 25),
+    ];
     const scores = values.map((_, i) => (i === 60 ? 1 : i === 100 ? 0.6 : 0));
     expect(mostAnomalousSpan(series(values), scores)).toEqual({
       start: t(100),
@@ -412,16 +437,32 @@ describe('mostAnomalousSpan', () => {
     const at = (v: number) => [...repeat(10, 20), v, ...repeat(10, 10)];
     // 0.7 away: beyond 3 deviations (part of a span) but short of 4.
     expect(mostAnomalousSpan(series(at(10.7)), scores)).toBeNull();
-    expect(mostAnomalousSpan(series(at(10.9)), scores)).toMatchObject({ start: t(20), end: t(20), baseline: 10 });
+    expect(mostAnomalousSpan(series(at(10.9)), scores)).toMatchObject({
+      start: t(20),
+      end: t(20),
+      baseline: 10,
+    });
     // The scorer fired where the value is at its usual level.
     expect(mostAnomalousSpan(series(at(10)), scores)).toBeNull();
-    expect(analyzeSeries({ ref: REF, points: series(at(10.7)), role: 'signal' }, () => scores, t(30))).toEqual([]);
+    expect(
+      analyzeSeries({ ref: REF, points: series(at(10.7)), role: 'signal' }, () => scores, t(30)),
+    ).toEqual([]);
   });
 
   test('scores below 0.5 are not anomalies; exactly 0.5 is', () => {
     const values = [...repeat(10, 20), 90, ...repeat(10, 10)];
-    expect(mostAnomalousSpan(series(values), values.map((_, i) => (i === 20 ? 0.49 : 0)))).toBeNull();
-    expect(mostAnomalousSpan(series(values), values.map((_, i) => (i === 20 ? 0.5 : 0)))).toEqual({
+    expect(
+      mostAnomalousSpan(
+        series(values),
+        values.map((_, i) => (i === 20 ? 0.49 : 0)),
+      ),
+    ).toBeNull();
+    expect(
+      mostAnomalousSpan(
+        series(values),
+        values.map((_, i) => (i === 20 ? 0.5 : 0)),
+      ),
+    ).toEqual({
       start: t(20),
       end: t(20),
       peak: { t: t(20), v: 90 },
@@ -487,26 +528,38 @@ describe('analyzeSeries', () => {
   test('a forecast only when the query has a limit', () => {
     const growing = series(Array.from({ length: 61 }, (_, i) => 50 + 0.5 * i));
     const end = t(60);
-    const withLimit = analyzeSeries({ ref: REF, points: growing, role: 'signal', limit: 100 }, scorerAt(), end);
+    const withLimit = analyzeSeries(
+      { ref: REF, points: growing, role: 'signal', limit: 100 },
+      scorerAt(),
+      end,
+    );
     expect(withLimit).toHaveLength(1);
     const [forecast] = withLimit;
     expect(forecast).toMatchObject({ kind: 'forecast', series: REF, limit: 100, current: 80 });
-    expect(forecast?.kind === 'forecast' && Math.abs(forecast.reachesAt - (end + 40 * MIN))).toBeLessThan(1000);
+    expect(forecast?.kind === 'forecast' && Math.abs(forecast.reachesAt - (end + 40 * MIN))).toBeLessThan(
+      1000,
+    );
 
     expect(analyzeSeries({ ref: REF, points: growing, role: 'signal' }, scorerAt(), end)).toEqual([]);
-    expect(analyzeSeries({ ref: REF, points: growing, role: 'alert' }, scorerAt(), end).map((f) => f.kind)).toEqual(
-      ['no_anomaly'],
-    );
+    expect(
+      analyzeSeries({ ref: REF, points: growing, role: 'alert' }, scorerAt(), end).map((f) => f.kind),
+    ).toEqual(['no_anomaly']);
   });
 
   test('the forecast uses the last hour when it has enough points', () => {
     // Two hours flat at 50, then an hour growing 0.5 a minute: 80 now, 100 in 40 minutes.
     const values = [...repeat(50, 120), ...Array.from({ length: 61 }, (_, i) => 50 + 0.5 * i)];
     const end = t(180);
-    const findings = analyzeSeries({ ref: REF, points: series(values), role: 'signal', limit: 100 }, scorerAt(), end);
+    const findings = analyzeSeries(
+      { ref: REF, points: series(values), role: 'signal', limit: 100 },
+      scorerAt(),
+      end,
+    );
     const forecast = findings.find((f) => f.kind === 'forecast');
     expect(forecast?.kind === 'forecast' && forecast.perHour).toBeCloseTo(30, 6);
-    expect(forecast?.kind === 'forecast' && Math.abs(forecast.reachesAt - (end + 40 * MIN))).toBeLessThan(1000);
+    expect(forecast?.kind === 'forecast' && Math.abs(forecast.reachesAt - (end + 40 * MIN))).toBeLessThan(
+      1000,
+    );
   });
 });
 
@@ -540,13 +593,25 @@ describe('changeOf', () => {
 
 describe('findingLines', () => {
   const now = new Date(T0 + 60 * MIN);
-  const at = (ms: number) => `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+  const at = (ms: number) =>
+    `<!date^${Math.floor(ms / 1000)}^{time}|${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
   const cpu: SeriesRef = { name: 'CPU usage', query: 'cpu', labels: { instance: 'web-1:9100' }, unit: '%' };
-  const latency: SeriesRef = { name: 'p99 latency', query: 'lat', labels: { service: 'checkout' }, unit: 's' };
+  const latency: SeriesRef = {
+    name: 'p99 latency',
+    query: 'lat',
+    labels: { service: 'checkout' },
+    unit: 's',
+  };
 
   const all: Finding[] = [
     { kind: 'no_data', name: 'traffic', query: 'sum(x)' },
-    { kind: 'no_anomaly', series: { name: 'queue depth', query: 'q', labels: { service: 'quiet' } }, current: 10, median: 10, mad: 0.5 },
+    {
+      kind: 'no_anomaly',
+      series: { name: 'queue depth', query: 'q', labels: { service: 'quiet' } },
+      current: 10,
+      median: 10,
+      mad: 0.5,
+    },
     {
       kind: 'query_error',
       name: 'bad <query>',
@@ -558,22 +623,55 @@ describe('findingLines', () => {
       kind: 'changed_together',
       anchor: { series: cpu, at: T0 + 10 * MIN },
       others: [
-        { series: { name: 'node_load1', query: 'l', labels: {} }, at: T0 + 11 * MIN, before: 1.2, after: 7.5 },
-        { series: { name: 'process_open_fds', query: 'f', labels: {} }, at: T0 + 9 * MIN, before: 120, after: 240 },
+        {
+          series: { name: 'node_load1', query: 'l', labels: {} },
+          at: T0 + 11 * MIN,
+          before: 1.2,
+          after: 7.5,
+        },
+        {
+          series: { name: 'process_open_fds', query: 'f', labels: {} },
+          at: T0 + 9 * MIN,
+          before: 120,
+          after: 240,
+        },
       ],
     },
-    { kind: 'seasonal', series: { name: 'traffic', query: 't', labels: { service: 'checkout' }, unit: 'req/s' }, current: 500, baseline: 120, offset: '1d', deviation: 9 },
+    {
+      kind: 'seasonal',
+      series: { name: 'traffic', query: 't', labels: { service: 'checkout' }, unit: 'req/s' },
+      current: 500,
+      baseline: 120,
+      offset: '1d',
+      deviation: 9,
+    },
     { kind: 'change_point', series: latency, at: T0 + 30 * MIN, before: 0.2, after: 0.6, relative: 2 },
-    { kind: 'anomaly', series: cpu, start: T0 + 5 * MIN, end: T0 + 25 * MIN, peak: { t: T0 + 6 * MIN, v: 95 }, baseline: 40, score: 0.9 },
+    {
+      kind: 'anomaly',
+      series: cpu,
+      start: T0 + 5 * MIN,
+      end: T0 + 25 * MIN,
+      peak: { t: T0 + 6 * MIN, v: 95 },
+      baseline: 40,
+      score: 0.9,
+    },
     {
       kind: 'forecast',
-      series: { name: 'disk used', query: 'd', labels: { instance: 'db-1:9100', mountpoint: '/var' }, unit: '%' },
+      series: {
+        name: 'disk used',
+        query: 'd',
+        labels: { instance: 'db-1:9100', mountpoint: '/var' },
+        unit: '%',
+      },
       limit: 100,
       current: 80,
       reachesAt: now.getTime() + 3 * 3600_000,
       perHour: 6.6667,
     },
-    { kind: 'unreachable', error: 'Prometheus unreachable at http://prom:9090: connect <ECONNREFUSED> & more' },
+    {
+      kind: 'unreachable',
+      error: 'Prometheus unreachable at http://prom:9090: connect <ECONNREFUSED> & more',
+    },
   ];
 
   test('one line per finding, most telling first, no_data counted at the end', () => {

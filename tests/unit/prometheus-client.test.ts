@@ -1,3 +1,9 @@
+import { PrometheusAnalyzer } from '../../src/analyzers/prometheus/analyzer.js';
+import { type ConfigInput, ConfigSchema } from '../../src/config/schema.js';
+import {
+  createPrometheusAnalyzer,
+  createPrometheusClient,
+} from '../../src/integrations/prometheus/analyzer-factory.js';
 import { MAX_POINTS_PER_SERIES, PrometheusClient } from '../../src/integrations/prometheus/client.js';
 
 /** One request as the fake Prometheus saw it. */
@@ -164,7 +170,8 @@ describe('PrometheusClient: range queries on the wire', () => {
       [s0 + chunkSeconds + step, s0 + 2 * chunkSeconds + step],
       [s0 + 2 * chunkSeconds + 2 * step, end.getTime() / 1000],
     ]);
-    for (const [from, to] of chunks) expect((to - from) / step + 1).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
+    for (const [from, to] of chunks)
+      expect((to - from) / step + 1).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
     // Consecutive chunks are one step apart: no timestamp is asked for twice, none is skipped.
     for (let i = 1; i < chunks.length; i++)
       expect((chunks[i]?.[0] ?? 0) - (chunks[i - 1]?.[1] ?? 0)).toBe(step);
@@ -174,7 +181,7 @@ describe('PrometheusClient: range queries on the wire', () => {
     if (result.status !== 'ok') return;
     expect(result.value.map((s) => s.labels)).toEqual([{ s: 'a' }, { s: 'b' }]);
     const a = result.value[0]?.points.map((p) => p.t / 1000);
-    expect(a).toEqual(chunks.flatMap(([from, to]) => [from, to]));
+    expect(a).toEqual(chunks.flat());
     expect(result.value[1]?.points).toEqual([{ t: end.getTime(), v: 7 }]);
   });
 
@@ -307,7 +314,12 @@ describe('PrometheusClient: failures', () => {
         signals.push(signal);
         signal.addEventListener('abort', () => reject(signal.reason));
       })) as typeof fetch;
-    const client = new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn, timeoutMs: 60, retries: 0 });
+    const client = new PrometheusClient({
+      url: 'http://prom:9090',
+      fetch: fetchFn,
+      timeoutMs: 60,
+      retries: 0,
+    });
     const started = Date.now();
     const result = await client.queryRange('up', START, END, 60);
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
@@ -391,7 +403,10 @@ describe('PrometheusClient: other endpoints', () => {
     const { fetchFn, requests } = fakeFetch(() =>
       json(200, {
         status: 'success',
-        data: { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [1_700_000_000.5, '+Inf'] }] },
+        data: {
+          resultType: 'vector',
+          result: [{ metric: { job: 'node' }, value: [1_700_000_000.5, '+Inf'] }],
+        },
       }),
     );
     const client = new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn });
@@ -413,12 +428,39 @@ describe('PrometheusClient: other endpoints', () => {
     expect(ok.requests[0]?.url).toBe('http://prom:9090/api/v1/status/buildinfo');
 
     const failing = fakeFetch(() => new Response('forbidden', { status: 403 }));
-    const result = await new PrometheusClient({ url: 'http://prom:9090', fetch: failing.fetchFn }).buildInfo();
+    const result = await new PrometheusClient({
+      url: 'http://prom:9090',
+      fetch: failing.fetchFn,
+    }).buildInfo();
     expect(result).toEqual({
       status: 'error',
       error: 'Prometheus answered 403 (HTTP 403 without a Prometheus answer)',
       params: {},
       httpStatus: 403,
     });
+  });
+});
+
+describe('analyzer factory', () => {
+  const configOf = (input: ConfigInput) => ConfigSchema.parse(input);
+
+  test('no URL: no client and no analyzer', () => {
+    const config = configOf({});
+    expect(createPrometheusClient(config)).toBeNull();
+    expect(createPrometheusAnalyzer(config)).toBeNull();
+  });
+
+  test('a URL turns the module on; the client drops a trailing slash', () => {
+    const config = configOf({ modules: { prometheus: { url: 'http://prom.internal:9090/' } } });
+    expect(createPrometheusClient(config)?.url).toBe('http://prom.internal:9090');
+    expect(createPrometheusClient(config, 'http://other:9090')?.url).toBe('http://other:9090');
+    expect(createPrometheusAnalyzer(config)).toBeInstanceOf(PrometheusAnalyzer);
+  });
+
+  test('switched off: no analyzer even with a URL', () => {
+    const config = configOf({
+      modules: { prometheus: { enabled: false, url: 'http://prom.internal:9090' } },
+    });
+    expect(createPrometheusAnalyzer(config)).toBeNull();
   });
 });
