@@ -3,8 +3,8 @@ import { parsePayload } from '../readers/registry.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
 import { analyzerBenchmark } from './analyzer.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
-import { nabBenchmark } from './nab.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
+import { nabBenchmark } from './nab.js';
 import { ms, type Stats, stats } from './stats.js';
 import { slackStorm } from './storm.js';
 

@@ -207,7 +207,8 @@ export const ConfigSchema = z
           ctx.addIssue({
             code: 'custom',
             path: ['embeddings', 'url'],
-            message: 'is required with provider openai: the base URL of an OpenAI-compatible server (e.g. http://localhost:11434)',
+            message:
+              'is required with provider openai: the base URL of an OpenAI-compatible server (e.g. http://localhost:11434)',
           });
         }
       })

@@ -51,11 +51,8 @@ export class GitHubSource {
       ...(settings.fetch ? { request: { fetch: settings.fetch } } : {}),
       userAgent: 'aals-incident-memory',
     });
-    // biome-ignore lint/suspicious/noExplicitAny: Octokit's hook types are generic over every endpoint
-    this.octokit.hook.wrap(
-      'request',
-      (request, options) => this.withLimits(request as any, options as any) as any,
-    );
+    // Octokit's hook types are generic over every endpoint; withLimits only needs the common shape.
+    this.octokit.hook.wrap('request', this.withLimits.bind(this) as never);
   }
 
   /** Issues changed since the last sync, as memory documents. */

@@ -271,8 +271,8 @@ export interface GlossaryMatcher {
   concepts(normalized: string, words: string[]): string[];
 }
 
-const LATIN = /^[\x00-\x7f]+$/;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const LATIN = /^[ -~]+$/;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /**
  * Single words are looked up in a map; multi-word and Japanese variants are found by one combined
@@ -294,11 +294,11 @@ export function buildMatcher(glossary: Record<string, string[]> = GLOSSARY): Glo
   const phrasePattern = new RegExp(
     `(?<![\\p{L}\\p{N}])(?:${[...phrases.keys()]
       .sort(byLength)
-      .map((p) => escape(p).replace(/ /g, '[\\s_-]+'))
+      .map((p) => escapeRegExp(p).replace(/ /g, '[\\s_-]+'))
       .join('|')})(?![\\p{L}\\p{N}])`,
     'gu',
   );
-  const cjkPattern = new RegExp([...cjk.keys()].sort(byLength).map(escape).join('|'), 'gu');
+  const cjkPattern = new RegExp([...cjk.keys()].sort(byLength).map(escapeRegExp).join('|'), 'gu');
   return {
     concepts(normalized: string, tokens: string[]): string[] {
       const found = new Set<string>();

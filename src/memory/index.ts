@@ -117,9 +117,9 @@ export class MemoryIndex {
     }
     const fused = new Map<number, number>();
     for (const [ranking, weight] of rankings) {
-      ranking.forEach((rowid, rank) =>
-        fused.set(rowid, (fused.get(rowid) ?? 0) + weight / (RRF_K + rank + 1)),
-      );
+      for (const [rank, rowid] of ranking.entries()) {
+        fused.set(rowid, (fused.get(rowid) ?? 0) + weight / (RRF_K + rank + 1));
+      }
     }
     const context = options.context ?? {};
     const hits: SearchHit[] = [];

@@ -41,11 +41,17 @@ export class AnalysisRunner {
       this.run(job).finally(() => {
         this.running--;
         this.inFlight.delete(job.id);
-        if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
         this.wake();
       });
     }
-    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    this.settleIfIdle();
+  }
+
+  /** Resolves idle() waiters once nothing runs and nothing waits to run. */
+  private settleIfIdle(): void {
+    if (this.running === 0 && (this.stopped || this.deps.store.analyses.unfinished(1).length === 0)) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
   }
 
   idle(): Promise<void> {
@@ -65,13 +71,13 @@ export class AnalysisRunner {
   private async run(job: AnalysisRow): Promise<void> {
     const { store, analyzer, logger } = this.deps;
     if (job.attempts >= MAX_ATTEMPTS) {
-      store.analyses.fail(job.id, `gave up after ${job.attempts} attempts`);
+      this.failed(job, `gave up after ${job.attempts} attempts`);
       return;
     }
     store.analyses.start(job.id);
     const alert = store.incidents.alertsOf(job.incidentId).find((a) => a.fingerprint === job.fingerprint);
     if (!alert) {
-      store.analyses.fail(job.id, 'the alert is no longer part of the incident');
+      this.failed(job, 'the alert is no longer part of the incident');
       return;
     }
     try {
@@ -106,11 +112,19 @@ export class AnalysisRunner {
       });
     } catch (error) {
       logger.warn('metric analysis failed', { incident: job.incidentId, error: errorMessage(error) });
-      store.transaction(() => {
-        store.analyses.fail(job.id, errorMessage(error));
-        store.incidents.bumpSummary(job.incidentId);
-      });
+      this.failed(job, errorMessage(error));
+      return;
     }
+    this.deps.onStored();
+  }
+
+  /** A failure the summary shows ("analysis failed: …"). */
+  private failed(job: AnalysisRow, error: string): void {
+    const { store } = this.deps;
+    store.transaction(() => {
+      store.analyses.fail(job.id, error);
+      store.incidents.bumpSummary(job.incidentId);
+    });
     this.deps.onStored();
   }
 
@@ -121,7 +135,12 @@ export class AnalysisRunner {
   ) {
     const first = series[0];
     if (!first) return null;
-    const anomaly = findings.find((f) => f.kind === 'anomaly' && f.series.query === first.ref.query);
+    const anomaly = findings.find(
+      (f) =>
+        f.kind === 'anomaly' &&
+        f.series.query === first.ref.query &&
+        JSON.stringify(f.series.labels) === JSON.stringify(first.ref.labels),
+    );
     try {
       return renderChart({
         title: `${first.ref.name}${first.ref.labels.instance ? ` · ${first.ref.labels.instance}` : ''}`,

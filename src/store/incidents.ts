@@ -276,15 +276,18 @@ export class IncidentStore {
   }
 
   setSimilar(id: number, similar: string): void {
-    this.sql('UPDATE incidents SET similar = ?, summary_version = summary_version + 1 WHERE id = ?').run(similar, id);
+    this.sql('UPDATE incidents SET similar = ?, summary_version = summary_version + 1 WHERE id = ?').run(
+      similar,
+      id,
+    );
   }
 
   /** Resolved incidents not yet (or no longer) in incident memory. */
   toRemember(limit = 10): IncidentRow[] {
     return (
-      this.sql(`SELECT * FROM incidents WHERE status = 'resolved' AND remembered_at IS NULL ORDER BY id LIMIT ?`).all(
-        limit,
-      ) as Row[]
+      this.sql(
+        `SELECT * FROM incidents WHERE status = 'resolved' AND remembered_at IS NULL ORDER BY id LIMIT ?`,
+      ).all(limit) as Row[]
     ).map(toIncidentRow);
   }
 

@@ -105,7 +105,11 @@ describe('Prometheus analyzer on real Prometheus', () => {
   });
 
   test('same time yesterday: a level that is steady today but far from yesterday is reported', async () => {
-    const analysis = await analyze('OrdersLow', { service: 'shop' }, 'orders_per_minute{service="shop"} < 50');
+    const analysis = await analyze(
+      'OrdersLow',
+      { service: 'shop' },
+      'orders_per_minute{service="shop"} < 50',
+    );
     const seasonal = of(analysis.findings, 'seasonal')[0];
     expect(seasonal?.offset).toBe('1d');
     expect(seasonal?.current).toBeCloseTo(30, -1);

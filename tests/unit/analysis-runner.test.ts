@@ -368,3 +368,36 @@ describe('AnalysisRunner', () => {
     expect(store.analyses.unfinished()).toHaveLength(1);
   });
 });
+
+describe('AnalysisRunner: regressions', () => {
+  test('with concurrency 1, idle() waits for every queued analysis', async () => {
+    ingest('HighCPU', { instance: 'web-1:9100' });
+    ingest('HighCPU', { instance: 'other-cluster:9100', cluster: 'b' });
+    const { analyzer } = fakeAnalyzer(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return analysis();
+    });
+    const { runner: r } = runner(analyzer, 1);
+    r.wake();
+    await r.idle();
+    expect(store.analyses.unfinished()).toEqual([]);
+  });
+
+  test('giving up after three attempts is shown: the summary is marked behind and Slack is told', async () => {
+    const observed = ingest('HighCPU', { instance: 'web-1:9100' });
+    const [job] = store.analyses.unfinished();
+    for (let i = 0; i < 3; i++) store.analyses.start(job?.id as number);
+    const before = store.incidents.get(observed.incident.id)?.summaryVersion ?? -1;
+    const { analyzer, calls } = fakeAnalyzer(async () => analysis());
+    const { runner: r, stored } = runner(analyzer);
+    r.wake();
+    await r.idle();
+    expect(calls).toHaveLength(0);
+    expect(store.analyses.get(job?.id as number)).toMatchObject({
+      status: 'failed',
+      error: 'gave up after 3 attempts',
+    });
+    expect(store.incidents.get(observed.incident.id)?.summaryVersion).toBe(before + 1);
+    expect(stored).toHaveLength(1);
+  });
+});

@@ -464,3 +464,31 @@ describe('analyzer factory', () => {
     expect(createPrometheusAnalyzer(config)).toBeNull();
   });
 });
+
+describe('PrometheusClient: regressions', () => {
+  test('a scalar +Inf / -Inf parses as infinity', async () => {
+    for (const [raw, expected] of [
+      ['+Inf', Number.POSITIVE_INFINITY],
+      ['-Inf', Number.NEGATIVE_INFINITY],
+    ] as const) {
+      const { fetchFn } = fakeFetch(() =>
+        json(200, { status: 'success', data: { resultType: 'scalar', result: [1700000000, raw] } }),
+      );
+      const result = await new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn }).query(
+        'vector(1)',
+        START,
+      );
+      expect(result.status === 'ok' && result.value[0]?.points[0]?.v).toBe(expected);
+    }
+  });
+
+  test('an error keeps every repeated match[] parameter', async () => {
+    const { fetchFn } = fakeFetch(() => badData());
+    const result = await new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn }).series(
+      ['a', 'b'],
+      START,
+      END,
+    );
+    expect(result.status === 'error' && result.params['match[]']).toBe('a | b');
+  });
+});

@@ -126,3 +126,18 @@ describe('splitThreshold', () => {
     expect(splitThreshold(input)).toEqual({ expr, threshold: null });
   });
 });
+
+describe('splitThreshold: regressions', () => {
+  test.each([['a > 1 or b > 2'], ['x unless y > 3'], ['x and y < 1'], ['a > b > 1']])(
+    '%p is not split: the comparison is not the top-level one',
+    (expr) => {
+      expect(splitThreshold(expr)).toEqual({ expr, threshold: null });
+    },
+  );
+
+  test('brackets inside string literals do not count, and .5 / +1 are numbers', () => {
+    expect(splitThreshold('up{job="a)"} > 0')).toEqual({ expr: 'up{job="a)"}', threshold: 0 });
+    expect(splitThreshold('x > .5')).toEqual({ expr: 'x', threshold: 0.5 });
+    expect(splitThreshold('x >= +1')).toEqual({ expr: 'x', threshold: 1 });
+  });
+});

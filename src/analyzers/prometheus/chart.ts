@@ -57,7 +57,7 @@ export function renderChart(input: ChartInput): Buffer {
   const x = (t: number) => plot.x + ((t - t0) / (t1 - t0)) * plot.w;
   const y = (v: number) => plot.y + plot.h - ((v - v0) / (v1 - v0)) * plot.h;
 
-  if (input.span) {
+  if (input.span && input.span.end >= t0 && input.span.start <= t1) {
     const left = x(Math.max(t0, input.span.start));
     const right = Math.max(left + 6, x(Math.min(t1, input.span.end)));
     g.fillStyle = 'rgba(220, 40, 40, 0.18)';
@@ -183,12 +183,16 @@ function legend(g: SKRSContext2D, labels: string[]) {
 }
 
 export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '∞' : '−∞';
   const abs = Math.abs(value);
-  if (abs >= 1e9) return `${(value / 1e9).toFixed(1)}G`;
-  if (abs >= 1e6) return `${(value / 1e6).toFixed(1)}M`;
-  if (abs >= 1e4) return `${(value / 1e3).toFixed(0)}k`;
-  if (abs >= 100) return value.toFixed(0);
-  if (abs >= 1) return value.toFixed(1);
+  const sign = value < 0 ? '-' : '';
+  const rounded = (v: number, digits: number) => Number(v.toFixed(digits));
+  // The unit is chosen after rounding, so 999,999 reads 1.0M rather than 1000k.
+  if (rounded(abs / 1e6, 1) >= 1000) return `${sign}${(abs / 1e9).toFixed(1)}G`;
+  if (rounded(abs / 1e3, 0) >= 1000) return `${sign}${(abs / 1e6).toFixed(1)}M`;
+  if (rounded(abs, 0) >= 1e4) return `${sign}${(abs / 1e3).toFixed(0)}k`;
+  if (rounded(abs, 1) >= 100) return value.toFixed(0);
+  if (rounded(abs, 2) >= 1) return value.toFixed(1);
   if (abs === 0) return '0';
   return value.toPrecision(2);
 }

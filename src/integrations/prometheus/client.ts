@@ -169,7 +169,9 @@ export class PrometheusClient {
     params: Record<string, string> | URLSearchParams,
   ): Promise<PromResult<unknown>> {
     const search = params instanceof URLSearchParams ? params : new URLSearchParams(params);
-    const flat = Object.fromEntries(search.entries());
+    // Repeated parameters (match[]) are kept, joined, so an error shows all of them.
+    const flat: Record<string, string> = {};
+    for (const [key, value] of search.entries()) flat[key] = key in flat ? `${flat[key]} | ${value}` : value;
     const query = flat.query;
     const fail = (
       error: string,
@@ -243,7 +245,7 @@ function toSeries(data: unknown): Series[] {
   }>;
   if (result?.resultType === 'scalar' || result?.resultType === 'string') {
     const [t, v] = result.result as [number, string];
-    return [{ labels: {}, points: [{ t: t * 1000, v: Number(v) }] }];
+    return [{ labels: {}, points: [{ t: t * 1000, v: parseValue(v) }] }];
   }
   return items.map((item) => ({
     labels: item.metric ?? {},

@@ -49,17 +49,32 @@ export function exprFromGeneratorUrl(url: string | undefined): string | null {
  * left side. Splits a trailing top-level comparison with a number off, when there is one.
  */
 export function splitThreshold(expr: string): { expr: string; threshold: number | null } {
-  const match = /^(.*\S)\s*(>=|<=|==|!=|>|<)\s*(?:bool\s+)?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i.exec(
-    expr.trim(),
-  );
-  if (!match) return { expr: expr.trim(), threshold: null };
+  const whole = { expr: expr.trim(), threshold: null };
+  const match =
+    /^(.*\S)\s*(>=|<=|==|!=|>|<)\s*(?:bool\s+)?([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*$/i.exec(
+      expr.trim(),
+    );
+  if (!match) return whole;
   const left = match[1] as string;
-  // Only when the comparison is at the top level: parentheses balanced on the left side.
+  // Only a comparison at the top level of the whole expression: brackets balanced outside string
+  // literals, and no other operator on the left that binds more loosely (and, or, unless, a comparison).
   let depth = 0;
-  for (const char of left) {
-    if (char === '(' || char === '{' || char === '[') depth++;
-    if (char === ')' || char === '}' || char === ']') depth--;
-    if (depth < 0) return { expr: expr.trim(), threshold: null };
+  let quote: string | null = null;
+  let top = '';
+  for (let i = 0; i < left.length; i++) {
+    const char = left[i] as string;
+    if (quote) {
+      if (char === '\\') i++;
+      else if (char === quote) quote = null;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === '`') quote = char;
+    else if ('({['.includes(char)) depth++;
+    else if (')}]'.includes(char)) depth--;
+    else if (depth === 0) top += char;
+    if (depth < 0) return whole;
   }
-  return depth === 0 ? { expr: left, threshold: Number(match[3]) } : { expr: expr.trim(), threshold: null };
+  if (depth !== 0 || quote) return whole;
+  if (/(^|\s)(and|or|unless)(\s|$)|[<>]=?|[=!]=/i.test(top)) return whole;
+  return { expr: left, threshold: Number(match[3]) };
 }
