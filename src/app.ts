@@ -8,12 +8,14 @@ import { AalsError, ErrorCode } from './errors.js';
 import { createIntakeServer } from './intake/http-server.js';
 import { AlertmanagerClient } from './integrations/alertmanager/client.js';
 import { createPrometheusAnalyzer } from './integrations/prometheus/analyzer-factory.js';
+import { IncidentMemory } from './memory/service.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AnalysisRunner } from './pipeline/analysis-runner.js';
 import { Dispatcher, type DispatcherOptions } from './pipeline/dispatcher.js';
 import { Inbox, type InboxOptions } from './pipeline/inbox.js';
 import { IncidentTracker } from './pipeline/incident-tracker.js';
+import { MemoryRunner } from './pipeline/memory-runner.js';
 import { Processor } from './pipeline/processor.js';
 import { SlackEmulator } from './slack/emulator/emulator.js';
 import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
@@ -41,6 +43,8 @@ export interface RunningAals {
   tracker: IncidentTracker;
   /** Present when the Prometheus module is on. */
   analysis: AnalysisRunner | undefined;
+  memory: IncidentMemory;
+  memoryRunner: MemoryRunner;
   metrics: Metrics;
   slack: SlackRuntime;
   sandbox: SlackEmulator | undefined;
@@ -122,6 +126,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     onCommitted: () => {
       dispatcher.wake();
       analysis?.wake();
+      memoryRunner.wake();
     },
     alertmanager:
       isModuleEnabled(config, 'alertmanager') && alertmanagerUrl
@@ -136,6 +141,14 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const analysis = analyzer
     ? new AnalysisRunner({ store, analyzer, logger, onStored: () => dispatcher.wake() })
     : undefined;
+  const memory = new IncidentMemory(store.db, config, logger, { cwd: options.cwd ?? process.cwd() });
+  const memoryRunner = new MemoryRunner({
+    store,
+    memory,
+    topology: () => tracker.correlator.topology,
+    logger,
+    onStored: () => dispatcher.wake(),
+  });
   const inbox = new Inbox(store, processor, logger, metrics, options.inbox);
 
   const server = createIntakeServer({
@@ -170,6 +183,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       store,
       inbox,
       commandContext: () => ({
+        memory,
         mode,
         modules: Object.fromEntries(
           (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [
@@ -178,6 +192,13 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
           ]),
         ),
       }),
+      feedback: {
+        index: () => memory.index,
+        onChanged: () => {
+          dispatcher.wake();
+          memoryRunner.wake();
+        },
+      },
       ...(options.now ? { now: options.now } : {}),
     });
   } catch (error) {
@@ -189,6 +210,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const recovered = inbox.recover();
   dispatcher.wake();
   analysis?.wake();
+  memoryRunner.wake();
+  memory.start();
   store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
   logger.info('AALS started', { mode, url, recovered });
 
@@ -201,6 +224,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     dispatcher,
     tracker,
     analysis,
+    memory,
+    memoryRunner,
     metrics,
     slack,
     sandbox,
@@ -210,6 +235,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       stopped = true;
       await inbox.stop();
       await analysis?.stop();
+      await memoryRunner.stop();
+      await memory.stop();
       await dispatcher.stop();
       await slack?.stop();
       server.closeAllConnections();

@@ -1,3 +1,4 @@
+import type { IncidentMemory } from '../memory/service.js';
 import type { SlackText } from '../slack/views/incident-summary.js';
 import { escapeMrkdwn } from '../slack/views/text.js';
 import type { Store } from '../store/store.js';
@@ -6,6 +7,8 @@ import { quickDiagnosis } from './diagnose.js';
 /** `/aals <subcommand>`: the answers, independent of how Slack delivers them. */
 export interface CommandContext {
   store: Store;
+  /** Incident memory, for `history`. */
+  memory?: IncidentMemory | undefined;
   now: Date;
   mode: string;
   commandName: string;
@@ -20,13 +23,14 @@ export interface CommandReply extends SlackText {
 export function helpText(commandName: string): string {
   return [
     `*${commandName} diagnose <alert text or question>* — rule-based first steps and related recent alerts`,
+    `*${commandName} history <query>* — similar past incidents (GitHub, AALS's own, imported, runbooks) and what fixed them`,
     `*${commandName} status* — what AALS has seen and whether its integrations are on`,
     `*${commandName} help* — this list`,
     'Mention me in a thread or channel ("@aals what is wrong with checkout?") to ask about recent alerts.',
   ].join('\n');
 }
 
-export function runCommand(text: string, ctx: CommandContext): CommandReply {
+export async function runCommand(text: string, ctx: CommandContext): Promise<CommandReply> {
   const [sub = 'help', ...rest] = text.trim().split(/\s+/);
   const argument = rest.join(' ').trim();
   switch (sub.toLowerCase()) {
@@ -37,6 +41,10 @@ export function runCommand(text: string, ctx: CommandContext): CommandReply {
       return { ...quickDiagnosis(argument, ctx.store, ctx.now), responseType: 'in_channel' };
     case 'status':
       return status(ctx);
+    case 'history':
+      if (!argument)
+        return ephemeral(`What should I look for? \`${ctx.commandName} history disk full on db-01\``);
+      return history(argument, ctx);
     case 'help':
       return ephemeral(helpText(ctx.commandName));
     default:
@@ -70,6 +78,19 @@ function status(ctx: CommandContext): CommandReply {
     for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
   }
   return ephemeral(lines.join('\n'));
+}
+
+async function history(query: string, ctx: CommandContext): Promise<CommandReply> {
+  if (!ctx.memory) return ephemeral('Incident memory is not available.');
+  const hits = await ctx.memory.index.search(query, { limit: 5 });
+  if (hits.length === 0) return ephemeral(`Nothing in incident memory matches _${escapeMrkdwn(query)}_.`);
+  const lines = hits.map((hit, i) => {
+    const title = hit.url ? `<${hit.url}|${escapeMrkdwn(hit.title)}>` : `*${escapeMrkdwn(hit.title)}*`;
+    const votes = hit.helpful || hit.unhelpful ? ` · 👍 ${hit.helpful} 👎 ${hit.unhelpful}` : '';
+    const fixed = hit.resolution ? `\n      _Fixed by:_ ${escapeMrkdwn(hit.resolution.slice(0, 300))}` : '';
+    return `${i + 1}. ${title} (${hit.source}, ${hit.createdAt.slice(0, 10)}) — ${escapeMrkdwn(hit.why)}${votes}${fixed}`;
+  });
+  return ephemeral(`*Past incidents like _${escapeMrkdwn(query)}_:*\n${lines.join('\n')}`);
 }
 
 function ephemeral(text: string): CommandReply {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
+import { redactText } from '../observability/redact.js';
 import { type Db, statementCache } from '../store/database.js';
 import type { MemoryDocument, MemorySource, SearchContext, SearchHit } from './documents.js';
 import type { EmbeddingProvider } from './embeddings.js';
@@ -53,8 +54,10 @@ export class MemoryIndex {
   }
 
   /** Adds or updates documents; unchanged ones (same content hash and embedding provider) are skipped. */
-  async upsert(docs: MemoryDocument[]): Promise<{ added: number; updated: number; unchanged: number }> {
+  async upsert(incoming: MemoryDocument[]): Promise<{ added: number; updated: number; unchanged: number }> {
     const counts = { added: 0, updated: 0, unchanged: 0 };
+    // What is stored is shown in Slack and sent to the LLM: secrets in postmortems never get in.
+    const docs = incoming.map(redactDocument);
     const batchSize = 500;
     for (let i = 0; i < docs.length; i += batchSize) {
       const batch = docs.slice(i, i + batchSize);
@@ -143,23 +146,36 @@ export class MemoryIndex {
     return hits.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  /** 👍 (+1) or 👎 (−1) from one person on one suggestion; voting again replaces their vote. */
-  vote(docId: string, userId: string, vote: 1 | -1, incidentId: number | null = null): boolean {
-    const exists = this.sql('SELECT 1 FROM memory_docs WHERE id = ?').get(docId);
-    if (!exists) return false;
+  /**
+   * 👍 (+1) or 👎 (−1) from one person on one suggestion; voting again replaces their vote. A vote
+   * for a document not indexed yet (an incident still open) counts once it is.
+   */
+  vote(docId: string, userId: string, vote: 1 | -1, incidentId: number | null = null): void {
     this.db.transaction(() => {
       this.sql(
         `INSERT INTO memory_feedback (doc_id, incident_id, user_id, vote, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(doc_id, incident_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
       ).run(docId, incidentId, userId, vote, this.now().toISOString());
-      this.sql(
-        `UPDATE memory_docs SET
-           helpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote > 0),
-           unhelpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote < 0)
-         WHERE id = @id`,
-      ).run({ id: docId });
+      this.refreshVotes(docId);
     })();
-    return true;
+  }
+
+  /** 👍/👎 counts on a document (zero for one not indexed yet). */
+  votes(docId: string): { helpful: number; unhelpful: number } {
+    const row = this.sql(
+      `SELECT COALESCE(SUM(vote > 0), 0) AS helpful, COALESCE(SUM(vote < 0), 0) AS unhelpful
+       FROM memory_feedback WHERE doc_id = ?`,
+    ).get(docId) as { helpful: number; unhelpful: number };
+    return { helpful: Number(row.helpful), unhelpful: Number(row.unhelpful) };
+  }
+
+  private refreshVotes(docId: string): void {
+    this.sql(
+      `UPDATE memory_docs SET
+         helpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote > 0),
+         unhelpful = (SELECT COUNT(*) FROM memory_feedback WHERE doc_id = @id AND vote < 0)
+       WHERE id = @id`,
+    ).run({ id: docId });
   }
 
   /** Documents whose vectors came from another provider (after a provider or dimension change). */
@@ -247,6 +263,7 @@ export class MemoryIndex {
     this.sql('INSERT INTO memory_fts (rowid, tokens) VALUES (?, ?)').run(rowid, ftsText(tokenize(text)));
     this.sql('INSERT INTO memory_tri (rowid, text) VALUES (?, ?)').run(rowid, normalize(text));
     this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(BigInt(rowid), vector);
+    this.refreshVotes(doc.id);
     return Boolean(existing);
   }
 
@@ -357,4 +374,15 @@ function explain(tokens: Tokens, row: DocRow, reasons: string[]): string {
   if (shared.length) parts.push(`mentions ${shared.join(', ')}`);
   if (sharedConcepts.length) parts.push(`about ${sharedConcepts.join(', ')}`);
   return parts.join('; ') || 'similar wording';
+}
+
+function redactDocument(doc: MemoryDocument): MemoryDocument {
+  return {
+    ...doc,
+    title: redactText(doc.title),
+    body: redactText(doc.body),
+    ...(doc.rootCause ? { rootCause: redactText(doc.rootCause) } : {}),
+    ...(doc.resolution ? { resolution: redactText(doc.resolution) } : {}),
+    commands: doc.commands.map(redactText),
+  };
 }

@@ -1,6 +1,7 @@
 import { rankRootCauses } from '../correlation/root-cause.js';
 import type { Topology } from '../correlation/topology.js';
 import type { Incident } from '../correlation/types.js';
+import type { Similar } from '../memory/service.js';
 import type { IncidentView } from '../slack/views/incident-summary.js';
 import type { Store } from '../store/store.js';
 
@@ -31,5 +32,6 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
     .pluck()
     .all(id) as number[];
   const analysis = store.analyses.latestFor(id);
-  return { incident, alerts, roots: rankRootCauses(shape, topology, 2), mergedFrom, analysis };
+  const similar = incident.similar ? (JSON.parse(incident.similar) as Similar) : null;
+  return { incident, alerts, roots: rankRootCauses(shape, topology, 2), mergedFrom, analysis, similar };
 }

@@ -9,6 +9,7 @@ import { unwrapEdit } from '../readers/registry.js';
 import type { Store } from '../store/store.js';
 import { boltLogger } from './bolt-logger.js';
 import { ChannelDirectory } from './channels.js';
+import { type FeedbackDeps, registerFeedback } from './feedback.js';
 
 /** The Bolt app in Socket Mode or HTTP mode, and the listeners that feed AALS. */
 export interface SlackAppOptions {
@@ -23,6 +24,8 @@ export interface SlackAppOptions {
   store: Store;
   inbox: Inbox;
   commandContext: () => Omit<CommandContext, 'store' | 'commandName' | 'now'>;
+  /** Incident memory behind the feedback buttons, and who to tell when they change something. */
+  feedback: Omit<FeedbackDeps, 'store' | 'logger'>;
   now?: () => Date;
 }
 
@@ -151,6 +154,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
     });
   });
 
+  registerFeedback(app, { ...options.feedback, store, logger });
+
   app.command(options.commandName, async ({ command, ack, body }) => {
     store.rawEvents.insert({
       kind: 'slack_command',
@@ -158,7 +163,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
       channel: command.channel_id,
       status: 'done',
     });
-    const reply = runCommand(command.text, {
+    const reply = await runCommand(command.text, {
       ...options.commandContext(),
       store,
       commandName: options.commandName,

@@ -282,24 +282,31 @@ export class IncidentStore {
     );
   }
 
-  /** Resolved incidents not yet (or no longer) in incident memory. */
+  /**
+   * Incidents incident memory should (re)learn: resolved ones, or ones someone said how they were
+   * resolved, that changed since they were last remembered.
+   */
   toRemember(limit = 10): IncidentRow[] {
     return (
       this.sql(
-        `SELECT * FROM incidents WHERE status = 'resolved' AND remembered_at IS NULL ORDER BY id LIMIT ?`,
+        `SELECT * FROM incidents WHERE (status = 'resolved' OR resolution IS NOT NULL) AND status != 'merged'
+           AND (remembered_version IS NULL OR remembered_version < summary_version) ORDER BY id LIMIT ?`,
       ).all(limit) as Row[]
     ).map(toIncidentRow);
   }
 
-  remembered(id: number): void {
-    this.sql('UPDATE incidents SET remembered_at = ? WHERE id = ?').run(this.now().toISOString(), id);
+  remembered(id: number, version: number): void {
+    this.sql(
+      'UPDATE incidents SET remembered_version = MAX(COALESCE(remembered_version, 0), ?) WHERE id = ?',
+    ).run(version, id);
   }
 
   /** Records how the incident was resolved; it is (re)indexed into incident memory. */
   setResolution(id: number, resolution: string): void {
-    this.sql(
-      'UPDATE incidents SET resolution = ?, remembered_at = NULL, summary_version = summary_version + 1 WHERE id = ?',
-    ).run(resolution, id);
+    this.sql('UPDATE incidents SET resolution = ?, summary_version = summary_version + 1 WHERE id = ?').run(
+      resolution,
+      id,
+    );
   }
 
   /** Something the summary shows changed (e.g. a metric analysis finished). */

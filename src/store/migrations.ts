@@ -74,7 +74,7 @@ export const MIGRATIONS: Migration[] = [
         summary_updated_at TEXT,
         similar TEXT,
         resolution TEXT,
-        remembered_at TEXT,
+        remembered_version INTEGER,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX incidents_status ON incidents(status, last_activity);

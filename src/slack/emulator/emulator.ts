@@ -82,6 +82,10 @@ export class SlackEmulator {
   private readonly prefix: string;
   private externalBase: string | undefined;
   private readonly responseUrls = new Map<string, { channel: string; messageTs?: string; userId: string }>();
+  /** trigger_id → the user whose interaction produced it (views.open needs one). */
+  private readonly triggers = new Map<string, string>();
+  /** Modals apps opened, by view id. */
+  readonly views = new Map<string, { id: string; userId: string; view: Record<string, unknown> }>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
 
@@ -237,6 +241,13 @@ export class SlackEmulator {
         updateLimiter: this.updateLimiter,
         baseUrl: () => this.baseUrl,
         openSocket: () => `${this.baseUrl.replace(/^http/, 'ws')}/socket?ticket=${this.hub.issueTicket()}`,
+        openView: (triggerId, view) => {
+          const userId = this.triggers.get(triggerId);
+          if (!userId) return null;
+          const id = this.workspace.nextId('V');
+          this.views.set(id, { id, userId, view });
+          return id;
+        },
       });
     if (response.status === 429) this.rateLimitedCount++;
     await this.afterApiCall?.(request, response);
@@ -414,6 +425,49 @@ export class SlackEmulator {
       response_url: `${this.baseUrl}/response/${responseId}`,
       actions: [{ ...found.element, block_id: found.blockId, action_ts: this.workspace.nextTs() }],
     };
+    this.triggers.set(payload.trigger_id, userId);
+    return this.deliverOnce('action', payload.trigger_id, payload, 0);
+  }
+
+  /** Submits a modal the app opened, with plain-text input values by block_id → action_id. */
+  async submitView(
+    viewId: string,
+    values: Record<string, Record<string, string>>,
+    userId: string = HUMAN.id,
+  ) {
+    const opened = this.views.get(viewId);
+    if (!opened) throw new Error(`no view ${viewId}`);
+    const view = opened.view as { callback_id?: string; private_metadata?: string; title?: unknown };
+    const state = Object.fromEntries(
+      Object.entries(values).map(([blockId, actions]) => [
+        blockId,
+        Object.fromEntries(
+          Object.entries(actions).map(([actionId, value]) => [actionId, { type: 'plain_text_input', value }]),
+        ),
+      ]),
+    );
+    const user = this.workspace.users.get(userId);
+    const payload = {
+      type: 'view_submission',
+      team: { id: TEAM.id, domain: TEAM.domain },
+      user: { id: userId, username: user?.name, name: user?.name, team_id: TEAM.id },
+      api_app_id: this.app.appId,
+      token: 'verification-token',
+      trigger_id: `${Date.now()}.${randomUUID()}`,
+      view: {
+        id: viewId,
+        team_id: TEAM.id,
+        type: 'modal',
+        callback_id: view.callback_id ?? '',
+        private_metadata: view.private_metadata ?? '',
+        title: view.title,
+        state: { values: state },
+        hash: randomUUID(),
+      },
+      response_urls: [],
+      is_enterprise_install: false,
+    };
+    this.views.delete(viewId);
     return this.deliverOnce('action', payload.trigger_id, payload, 0);
   }
 

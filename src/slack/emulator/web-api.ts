@@ -35,6 +35,8 @@ export interface WebApiContext {
   baseUrl: () => string;
   /** Registers a Socket Mode ticket and returns the ws:// URL for it. */
   openSocket: () => string;
+  /** Opens a modal for the user behind a trigger_id; returns the view id, or null for an unknown trigger. */
+  openView?: (triggerId: string, view: Record<string, unknown>) => string | null;
 }
 
 type Handler = (params: Record<string, unknown>, ctx: WebApiContext) => ApiResponse;
@@ -268,6 +270,14 @@ const handlers: Record<string, Handler> = {
 
   'views.publish': (params) =>
     params.user_id && params.view ? ok({ view: params.view }) : fail('invalid_arguments'),
+
+  'views.open': (params, ctx) => {
+    const view = params.view as Record<string, unknown> | undefined;
+    if (!params.trigger_id || !view) return fail('invalid_arguments');
+    if (!ctx.openView) return fail('not_allowed');
+    const id = ctx.openView(String(params.trigger_id), view);
+    return id ? ok({ view: { id, ...view } }) : fail('expired_trigger_id');
+  },
 
   'files.getUploadURLExternal': (params, ctx) => {
     const filename = str(params.filename);

@@ -1,11 +1,13 @@
 import type { RootCause } from '../../correlation/types.js';
 import { type Severity, severityRank } from '../../domain/alert.js';
+import type { Similar } from '../../memory/service.js';
 import type { AlertPattern } from '../../readers/patterns.js';
 import type { AnalysisRow } from '../../store/analyses.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
 import { BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
 import { findingLines } from './findings.js';
+import { similarBlocks } from './similar.js';
 import { code, escapeMrkdwn, truncate } from './text.js';
 
 /**
@@ -24,6 +26,8 @@ export interface IncidentView {
   mergedFrom: number[];
   /** The latest finished metric analysis, if the Prometheus module ran one. */
   analysis?: AnalysisRow | null;
+  /** Similar past incidents and runbooks from incident memory, once looked up. */
+  similar?: Similar | null;
 }
 
 export interface ViewOptions {
@@ -174,6 +178,7 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
         section(alertDetail(alerts[0], options)),
         ...metricsBlocks(view, options),
         context(`Incident #${incident.id} · ${statusLine(view, options)}`),
+        ...similarBlocks(incident.id, view.similar ?? null, incident.resolution),
       ],
     };
   }
@@ -220,6 +225,7 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
   if (view.mergedFrom.length) notes.push(`merged from ${view.mergedFrom.map((id) => `#${id}`).join(', ')}`);
   notes.push(`updated ${slackDate(options.now.toISOString(), '{time}')}`);
   blocks.push(context(notes.join(' · ')));
+  blocks.push(...similarBlocks(incident.id, view.similar ?? null, incident.resolution));
   return { text, blocks };
 }
 
