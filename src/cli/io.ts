@@ -4,7 +4,7 @@ import type { Env } from '../config/load.js';
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: Env;
   cwd: string;
 }

@@ -29,6 +29,19 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
     help: `aals analyze --alert FILE.json [--now ISO] [--chart OUT.png] [--json]
   The metric findings for an alert from the configured Prometheus (PROMETHEUS_URL).`,
   },
+  search: {
+    run: async (args, io) => (await import('./commands/search.js')).searchCommand(args, io),
+    help: `aals search "TEXT" [--json] [--limit N] [--source import,github,aals,runbook]
+  The most similar past incidents in incident memory, best first, with why each matched;
+  --json prints [{"id","title","score","why",…}].`,
+  },
+  index: {
+    run: async (args, io) => (await import('./commands/index-memory.js')).indexCommand(args, io),
+    help: `aals index incidents F.jsonl | github [--repo owner/name …] | runbooks [DIR]
+  Fills incident memory: JSON lines {"id","title","body","labels"?,"resolution"?,"createdAt"?}
+  (re-importing an id updates it), the configured GitHub repositories' incident issues, or a
+  directory of Markdown runbooks. Exit 2 when some lines were bad (the rest is imported).`,
+  },
   doctor: {
     run: async (args, io) => (await import('./commands/doctor.js')).doctorCommand(args, io),
     help: `aals doctor [--json]

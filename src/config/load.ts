@@ -126,7 +126,22 @@ const ENV_KEYS: Array<[string, string[], (raw: string) => unknown]> = [
   ['GITHUB_API_URL', ['modules', 'github', 'apiUrl'], String],
   ['ANTHROPIC_API_KEY', ['modules', 'llm', 'anthropicApiKey'], String],
   ['ANTHROPIC_BASE_URL', ['modules', 'llm', 'anthropicBaseUrl'], String],
+  ['AALS_GITHUB_REPOSITORIES', ['memory', 'githubRepositories'], toList],
+  ['AALS_RUNBOOKS_DIR', ['memory', 'runbooksDir'], String],
+  ['AALS_RUNBOOKS_URL', ['memory', 'runbooksUrl'], String],
+  ['AALS_EMBEDDINGS_PROVIDER', ['memory', 'embeddings', 'provider'], String],
+  ['AALS_EMBEDDINGS_URL', ['memory', 'embeddings', 'url'], String],
+  ['AALS_EMBEDDINGS_MODEL', ['memory', 'embeddings', 'model'], String],
+  ['AALS_EMBEDDINGS_API_KEY', ['memory', 'embeddings', 'apiKey'], String],
+  ['AALS_EMBEDDINGS_DIMENSIONS', ['memory', 'embeddings', 'dimensions'], toNumber],
 ];
+
+function toList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
 
 function toNumber(raw: string): unknown {
   return /^\d+$/.test(raw.trim()) ? Number(raw) : raw;

@@ -195,6 +195,8 @@ export const ConfigSchema = z
           .prefault({}),
         /** A directory of Markdown runbooks (front matter may name `alerts:` and `services:`). */
         runbooksDir: z.string().min(1).optional(),
+        /** Where the same runbooks are browsable (e.g. https://github.com/acme/runbooks/blob/main), for links. */
+        runbooksUrl: url.optional(),
         /** GitHub repositories (owner/name) whose issues with these labels are past incidents. */
         githubRepositories: z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name')).default([]),
         githubLabels: z.array(z.string().min(1)).default(['incident', 'postmortem']),

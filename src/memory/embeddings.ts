@@ -27,13 +27,13 @@ function hash(text: string): number {
 }
 
 /** Feature weights: concepts carry meaning across languages; trigrams catch spelling variants. */
-const WEIGHTS = { word: 1, concept: 2.5, cjk: 1, trigram: 0.35 };
+const WEIGHTS = { word: 1, concept: 2.5, cjk: 0.5, trigram: 0.6 };
 
 export class HashedEmbedding implements EmbeddingProvider {
   readonly id: string;
 
   constructor(readonly dimensions = 384) {
-    this.id = `hashed-v1-${dimensions}`;
+    this.id = `hashed-v2-${dimensions}`;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -42,8 +42,12 @@ export class HashedEmbedding implements EmbeddingProvider {
 
   embedOne(text: string): Float32Array {
     const vector = new Float32Array(this.dimensions);
-    const counts = new Map<string, number>();
-    const add = (feature: string, weight: number) => counts.set(feature, (counts.get(feature) ?? 0) + weight);
+    const counts = new Map<string, { count: number; weight: number }>();
+    const add = (feature: string, weight: number) => {
+      const seen = counts.get(feature);
+      if (seen) seen.count++;
+      else counts.set(feature, { count: 1, weight });
+    };
     const tokens = tokenize(text);
     for (const word of tokens.words) {
       add(`w:${word}`, WEIGHTS.word);
@@ -53,12 +57,12 @@ export class HashedEmbedding implements EmbeddingProvider {
     }
     for (const gram of tokens.cjk) add(`c:${gram}`, WEIGHTS.cjk);
     for (const concept of tokens.concepts) add(`k:${concept}`, WEIGHTS.concept);
-    for (const [feature, weight] of counts) {
+    for (const [feature, { count, weight }] of counts) {
       const h = hash(feature);
       const sign = h & 0x80000000 ? -1 : 1;
       const index = h % this.dimensions;
       // Sublinear term frequency: the tenth mention of "error" adds little.
-      vector[index] = (vector[index] as number) + sign * (1 + Math.log(weight));
+      vector[index] = (vector[index] as number) + sign * weight * (1 + Math.log(count));
     }
     let norm = 0;
     for (const v of vector) norm += v * v;

@@ -25,7 +25,6 @@ export interface GitHubSettings {
 export interface SyncReport {
   repositories: number;
   issues: number;
-  documents: MemoryDocument[];
   errors: string[];
 }
 
@@ -55,9 +54,16 @@ export class GitHubSource {
     this.octokit.hook.wrap('request', this.withLimits.bind(this) as never);
   }
 
-  /** Issues changed since the last sync, as memory documents. */
-  async sync(onProgress?: (repo: string, issues: number) => void): Promise<SyncReport> {
-    const report: SyncReport = { repositories: 0, issues: 0, documents: [], errors: [] };
+  /**
+   * Hands the issues changed since the last sync to `save`, a page at a time. A repository's cursor
+   * moves only after all its pages are saved, so an interrupted sync is redone, never skipped.
+   * Issues with any of the labels count (GitHub's own label filter means all of them).
+   */
+  async sync(
+    save: (documents: MemoryDocument[]) => Promise<void>,
+    onProgress?: (repo: string, issues: number) => void,
+  ): Promise<SyncReport> {
+    const report: SyncReport = { repositories: 0, issues: 0, errors: [] };
     for (const full of this.settings.repositories) {
       const [owner, repo] = full.split('/');
       if (!owner || !repo) {
@@ -68,23 +74,31 @@ export class GitHubSource {
       const since = this.db.prepare('SELECT value FROM memory_meta WHERE key = ?').pluck().get(cursorKey) as
         | string
         | undefined;
-      const startedAt = new Date().toISOString();
+      // A margin for clock skew with GitHub; issues seen twice are unchanged and cost nothing.
+      const startedAt = new Date(Date.now() - 5 * 60_000).toISOString();
+      const seen = new Set<number>();
       try {
-        for await (const page of this.octokit.paginate.iterator(this.octokit.rest.issues.listForRepo, {
-          owner,
-          repo,
-          state: 'all',
-          per_page: 100,
-          ...(this.settings.labels.length ? { labels: this.settings.labels.join(',') } : {}),
-          ...(since ? { since } : {}),
-        })) {
-          for (const issue of page.data) {
-            if ((issue as { pull_request?: unknown }).pull_request) continue;
-            const comments = issue.comments > 0 ? await this.comments(owner, repo, issue.number) : [];
-            report.documents.push(toDocument(full, issue, comments));
-            report.issues++;
+        const filters = this.settings.labels.length ? this.settings.labels : [undefined];
+        for (const label of filters) {
+          for await (const page of this.octokit.paginate.iterator(this.octokit.rest.issues.listForRepo, {
+            owner,
+            repo,
+            state: 'all',
+            per_page: 100,
+            ...(label ? { labels: label } : {}),
+            ...(since ? { since } : {}),
+          })) {
+            const documents: MemoryDocument[] = [];
+            for (const issue of page.data) {
+              if ((issue as { pull_request?: unknown }).pull_request || seen.has(issue.number)) continue;
+              seen.add(issue.number);
+              const comments = issue.comments > 0 ? await this.comments(owner, repo, issue.number) : [];
+              documents.push(toDocument(full, issue, comments));
+            }
+            await save(documents);
+            report.issues += documents.length;
+            onProgress?.(full, report.issues);
           }
-          onProgress?.(full, report.issues);
         }
         this.db
           .prepare(

@@ -30,9 +30,11 @@ export function alertnamesIn(text: string): string[] {
   ].slice(0, 10);
 }
 
+/** `firstLine`: the line number of the text's first line, when a file is read in pieces. */
 export function parseImport(
   text: string,
   now: Date,
+  firstLine = 1,
 ): { documents: MemoryDocument[]; problems: ImportProblem[] } {
   const documents: MemoryDocument[] = [];
   const problems: ImportProblem[] = [];
@@ -42,13 +44,16 @@ export function parseImport(
     try {
       value = JSON.parse(line);
     } catch (error) {
-      problems.push({ line: index + 1, error: `not valid JSON: ${(error as Error).message}` });
+      problems.push({ line: index + firstLine, error: `not valid JSON: ${(error as Error).message}` });
       return;
     }
     const parsed = ImportedIncident.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      problems.push({ line: index + 1, error: `${issue?.path.join('.') || 'value'}: ${issue?.message}` });
+      problems.push({
+        line: index + firstLine,
+        error: `${issue?.path.join('.') || 'value'}: ${issue?.message}`,
+      });
       return;
     }
     const item = parsed.data;

@@ -17,7 +17,8 @@ export interface Runbook {
 
 const MAX_BYTES = 1024 * 1024;
 
-export function readRunbooks(dir: string): Runbook[] {
+/** `baseUrl`: where the same files are browsable (e.g. the repository's web view), for links. */
+export function readRunbooks(dir: string, baseUrl?: string): Runbook[] {
   const root = resolve(dir);
   const runbooks: Runbook[] = [];
   const walk = (folder: string, depth: number) => {
@@ -27,7 +28,7 @@ export function readRunbooks(dir: string): Runbook[] {
       if (entry.isSymbolicLink() || entry.name.startsWith('.')) continue;
       if (entry.isDirectory()) walk(path, depth + 1);
       else if (entry.isFile() && /\.(md|markdown)$/i.test(entry.name)) {
-        const runbook = readRunbook(root, path);
+        const runbook = readRunbook(root, path, baseUrl);
         if (runbook) runbooks.push(runbook);
       }
     }
@@ -42,7 +43,7 @@ export function insideDirectory(root: string, path: string): string | null {
   return full === root || full.startsWith(root + sep) ? full : null;
 }
 
-function readRunbook(root: string, path: string): Runbook | null {
+function readRunbook(root: string, path: string, baseUrl?: string): Runbook | null {
   const full = insideDirectory(root, path);
   if (!full) return null;
   const stat = statSync(full);
@@ -68,7 +69,11 @@ function readRunbook(root: string, path: string): Runbook | null {
       source: 'runbook',
       title: typeof meta.title === 'string' ? meta.title : (heading ?? name),
       body,
-      ...(typeof meta.url === 'string' ? { url: meta.url } : {}),
+      ...(typeof meta.url === 'string'
+        ? { url: meta.url }
+        : baseUrl
+          ? { url: `${baseUrl.replace(/\/$/, '')}/${name.split('/').map(encodeURIComponent).join('/')}` }
+          : {}),
       labels: list(meta.tags),
       services: list(meta.services),
       alertnames: alerts,

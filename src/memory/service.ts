@@ -1,3 +1,4 @@
+import { type FSWatcher, watch } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'winston';
 import type { AalsConfig } from '../config/schema.js';
@@ -36,6 +37,9 @@ export class IncidentMemory {
   readonly index: MemoryIndex;
   private readonly github: GitHubSource | null;
   private timer: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private runbookSync: Promise<void> | undefined;
   private syncing: Promise<void> | null = null;
 
   constructor(
@@ -116,15 +120,20 @@ export class IncidentMemory {
     await this.index.upsert([document]);
   }
 
-  /** Re-reads the runbook directory: changed files re-indexed, deleted ones removed. */
-  async syncRunbooks(): Promise<{ indexed: number; removed: number }> {
-    if (!this.runbooksDir) return { indexed: 0, removed: 0 };
-    const runbooks = readRunbooks(this.runbooksDir);
+  /**
+   * Re-reads the runbook directory (the configured one, or `dir`): changed files re-indexed, deleted
+   * ones removed. Incident memory mirrors one runbook directory.
+   */
+  async syncRunbooks(
+    dir: string | null = this.runbooksDir,
+  ): Promise<{ runbooks: number; indexed: number; removed: number }> {
+    if (!dir) return { runbooks: 0, indexed: 0, removed: 0 };
+    const runbooks = readRunbooks(dir, this.config.memory.runbooksUrl);
     const result = await this.index.upsert(runbooks.map((r) => r.document));
     const present = new Set(runbooks.map((r) => r.document.id));
     let removed = 0;
     for (const id of this.index.idsOf('runbook')) if (!present.has(id) && this.index.remove(id)) removed++;
-    return { indexed: result.added + result.updated, removed };
+    return { runbooks: runbooks.length, indexed: result.added + result.updated, removed };
   }
 
   async syncGitHub(
@@ -132,8 +141,9 @@ export class IncidentMemory {
   ): Promise<{ issues: number; errors: string[] }> {
     if (!this.github)
       return { issues: 0, errors: ['GitHub is not configured (GITHUB_TOKEN and memory.githubRepositories)'] };
-    const report = await this.github.sync(onProgress);
-    await this.index.upsert(report.documents);
+    const report = await this.github.sync(async (documents) => {
+      await this.index.upsert(documents);
+    }, onProgress);
     return { issues: report.issues, errors: report.errors };
   }
 
@@ -147,11 +157,46 @@ export class IncidentMemory {
     run();
     this.timer = setInterval(run, this.config.memory.syncMinutes * 60_000);
     this.timer.unref();
+    this.watchRunbooks();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.watcher?.close();
+    if (this.debounce) clearTimeout(this.debounce);
+    await this.runbookSync;
     await this.syncing;
+  }
+
+  /** Edits to runbooks are searchable within a second or two, not at the next periodic sync. */
+  private watchRunbooks(): void {
+    const dir = this.runbooksDir;
+    if (!dir) return;
+    try {
+      this.watcher = watch(dir, { recursive: true, persistent: false }, () => {
+        if (this.debounce) clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => {
+          this.runbookSync = (this.runbookSync ?? Promise.resolve())
+            .then(() => this.syncRunbooks())
+            .then((result) => {
+              this.logger.info('runbooks re-indexed', result);
+            })
+            .catch((error) => {
+              this.logger.warn('runbook re-index failed', { error: errorMessage(error) });
+            });
+        }, 500);
+      });
+      this.watcher.on('error', (error) =>
+        this.logger.warn('runbook watch stopped; the periodic sync continues', {
+          error: errorMessage(error),
+        }),
+      );
+    } catch (error) {
+      this.logger.warn('cannot watch the runbook directory; the periodic sync continues', {
+        dir,
+        error: errorMessage(error),
+      });
+    }
   }
 
   private async upkeep(): Promise<void> {

@@ -14,6 +14,7 @@ export interface Tokens {
 }
 
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々]+/gu;
+const HIRAGANA_PAIR = /^[\p{Script=Hiragana}ー]{2}$/u;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}_.:/-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu;
 const STOP = new Set(
   'a an and are as at be been but by for from has have in is it its of on or that the this to was were will with we our after before then when which'.split(
@@ -54,7 +55,12 @@ export function tokenize(text: string): Tokens {
   for (const match of normalized.matchAll(CJK_RUN)) {
     const run = match[0];
     if (run.length === 1) cjk.push(run);
-    for (let i = 0; i + 2 <= run.length; i++) cjk.push(run.slice(i, i + 2));
+    for (let i = 0; i + 2 <= run.length; i++) {
+      const bigram = run.slice(i, i + 2);
+      // Kana-only pairs are mostly grammar (して, ている): they match every Japanese text alike.
+      if (HIRAGANA_PAIR.test(bigram)) continue;
+      cjk.push(bigram);
+    }
   }
   const concepts = matcher.concepts(`${normalized} ${words.join(' ')}`, words);
   return { words, cjk, concepts };
