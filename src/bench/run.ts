@@ -4,6 +4,7 @@ import type { EmulatedMessage } from '../slack/emulator/workspace.js';
 import { analyzerBenchmark } from './analyzer.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
+import { memoryScaleBenchmark, retrievalBenchmark } from './memory.js';
 import { nabBenchmark } from './nab.js';
 import { ms, type Stats, stats } from './stats.js';
 import { slackStorm } from './storm.js';
@@ -137,6 +138,12 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'nab') {
     nabBenchmark(print);
+  }
+  if (!only || only === 'memory') {
+    await retrievalBenchmark(print);
+    print('   [targets: recall@5 ≥ 0.95, MRR ≥ 0.85, MRR ≥ plain BM25 + 0.1]');
+    await memoryScaleBenchmark(print, Number(process.env.AALS_BENCH_INCIDENTS ?? 100_000));
+    print('   [targets at 100,000: build ≤ 60 s, top-5 query p95 ≤ 50 ms]');
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

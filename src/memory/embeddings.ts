@@ -11,6 +11,12 @@ export interface EmbeddingProvider {
   /** Identifies provider, model and dimensions: stored with every vector to know when to re-embed. */
   readonly id: string;
   readonly dimensions: number;
+  /**
+   * True when similarity needs shared features (hashed words and n-grams): the nearest neighbours
+   * are then among the full-text candidates, and scoring only those keeps search fast at any size.
+   * Semantic models relate texts with no words in common, so they get a full nearest-neighbour scan.
+   */
+  readonly lexical: boolean;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 
@@ -31,6 +37,7 @@ const WEIGHTS = { word: 1, concept: 2.5, cjk: 0.5, trigram: 0.6 };
 
 export class HashedEmbedding implements EmbeddingProvider {
   readonly id: string;
+  readonly lexical = true;
 
   constructor(readonly dimensions = 384) {
     this.id = `hashed-v2-${dimensions}`;
@@ -85,6 +92,7 @@ export interface OpenAiEmbeddingOptions {
 /** POST {url}/v1/embeddings, as OpenAI and most self-hosted servers (Ollama, vLLM, llama.cpp) serve it. */
 export class OpenAiCompatibleEmbedding implements EmbeddingProvider {
   readonly id: string;
+  readonly lexical = false;
   readonly dimensions: number;
 
   constructor(private readonly options: OpenAiEmbeddingOptions) {

@@ -32,13 +32,20 @@ interface DocRow {
   labels: string;
   services: string;
   alertnames: string;
+  root_cause: string | null;
   resolution: string | null;
+  commands: string;
   created_at: string;
+  updated_at: string;
   helpful: number;
   unhelpful: number;
-  content_hash: string;
-  embedded_with: string | null;
 }
+
+/** What ranking needs of a candidate (not its text). */
+type RankRow = Pick<
+  DocRow,
+  'rowid' | 'source' | 'services' | 'alertnames' | 'created_at' | 'helpful' | 'unhelpful'
+>;
 
 /** A channel's candidates, best first; higher score is better. */
 interface Scored {
@@ -46,7 +53,7 @@ interface Scored {
   score: number;
 }
 
-const CANDIDATES = 50;
+const CANDIDATES = 100;
 /**
  * Channel weights, tuned on the dev half of tests/fixtures/retrieval (the test half only reports).
  * Scores are fused, not ranks: a channel sure of its first answer should be heard (reciprocal-rank
@@ -55,9 +62,18 @@ const CANDIDATES = 50;
 const WEIGHTS = { bm25: 1, trigram: 0.5, vector: 0.9 };
 /** Glossary concepts count twice in the query: they are what carries meaning across languages. */
 const CONCEPT_REPEAT = 2;
+/**
+ * FTS5 scores every row that matches any query term, so a query of common words costs the whole
+ * index. Terms are taken rarest first until their postings reach this budget (the three rarest
+ * always): the common terms left out carry almost no weight in BM25 anyway.
+ */
+const POSTINGS_BUDGET = 12_000;
+const MIN_TERMS = 3;
 
 export class MemoryIndex {
   private readonly sql: (sql: string) => Statement;
+  /** Document frequency per term, for the postings budget; cleared whenever the index changes. */
+  private readonly frequencies = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -94,6 +110,7 @@ export class MemoryIndex {
           else counts.added++;
         });
       })();
+      this.frequencies.clear();
     }
     return counts;
   }
@@ -104,11 +121,10 @@ export class MemoryIndex {
       | undefined;
     if (!row) return false;
     this.db.transaction(() => {
-      this.sql('DELETE FROM memory_fts WHERE rowid = ?').run(row.rowid);
-      this.sql('DELETE FROM memory_tri WHERE rowid = ?').run(row.rowid);
-      this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(row.rowid));
+      this.unindex(row.rowid);
       this.sql('DELETE FROM memory_docs WHERE rowid = ?').run(row.rowid);
     })();
+    this.frequencies.clear();
     return true;
   }
 
@@ -132,7 +148,8 @@ export class MemoryIndex {
     if (!plain) {
       rankings.push([this.trigram(query), WEIGHTS.trigram]);
       const [vector] = await this.provider.embed([query]);
-      rankings.push([this.nearest(vector as Float32Array), WEIGHTS.vector]);
+      const candidates = [...new Set(rankings.flatMap(([ranking]) => ranking.map((c) => c.rowid)))];
+      rankings.push([this.nearest(vector as Float32Array, candidates), WEIGHTS.vector]);
     }
     // Each channel's scores relative to its best candidate, weighted and summed.
     const fused = new Map<number, number>();
@@ -143,25 +160,34 @@ export class MemoryIndex {
       }
     }
     const context = options.context ?? {};
-    const hits: SearchHit[] = [];
-    for (const [rowid, base] of fused) {
-      const row = this.sql('SELECT * FROM memory_docs WHERE rowid = ?').get(rowid) as DocRow | undefined;
-      if (!row || (options.sources && !options.sources.includes(row.source))) continue;
-      const { boost, reasons } = this.boosts(row, context, options.mode === 'bm25');
-      hits.push({
+    const ranked = (
+      this.sql(
+        `SELECT rowid, source, services, alertnames, created_at, helpful, unhelpful FROM memory_docs
+         WHERE rowid IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify([...fused.keys()])) as RankRow[]
+    )
+      .filter((row) => !options.sources || options.sources.includes(row.source))
+      .map((row) => {
+        const { boost, reasons } = this.boosts(row, context, plain);
+        return { rowid: row.rowid, score: (fused.get(row.rowid) ?? 0) * boost, reasons };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+    return ranked.map(({ rowid, score, reasons }) => {
+      const row = this.sql('SELECT * FROM memory_docs WHERE rowid = ?').get(rowid) as DocRow;
+      return {
         id: row.id,
         source: row.source,
         title: row.title,
         ...(row.url ? { url: row.url } : {}),
         ...(row.resolution ? { resolution: row.resolution } : {}),
-        score: base * boost,
+        score,
         why: explain(tokens, row, reasons),
         helpful: row.helpful,
         unhelpful: row.unhelpful,
         createdAt: row.created_at,
-      });
-    }
-    return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+      };
+    });
   }
 
   /**
@@ -208,24 +234,14 @@ export class MemoryIndex {
     const total = this.staleCount();
     let done = 0;
     for (;;) {
-      const rows = this.sql('SELECT rowid, * FROM memory_docs WHERE embedded_with IS NOT ? LIMIT 200').all(
+      const rows = this.sql('SELECT * FROM memory_docs WHERE embedded_with IS NOT ? LIMIT 200').all(
         this.provider.id,
-      ) as Array<DocRow & { root_cause: string | null; commands: string }>;
+      ) as DocRow[];
       if (rows.length === 0) break;
-      const vectors = await this.provider.embed(
-        rows.map((r) => `${r.title}\n${r.body}\n${r.resolution ?? ''}`),
-      );
+      const vectors = await this.provider.embed(rows.map((row) => embeddingText(toDocument(row))));
       this.db.transaction(() => {
         rows.forEach((row, i) => {
-          this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(row.rowid));
-          this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(
-            BigInt(row.rowid),
-            vectors[i] as Float32Array,
-          );
-          this.sql('UPDATE memory_docs SET embedded_with = ? WHERE rowid = ?').run(
-            this.provider.id,
-            row.rowid,
-          );
+          this.storeVector(row.rowid, vectors[i] as Float32Array);
         });
       })();
       done += rows.length;
@@ -253,7 +269,6 @@ export class MemoryIndex {
       createdAt: doc.createdAt,
       updatedAt: doc.updatedAt,
       hash: contentHash(doc),
-      provider: this.provider.id,
     };
     let rowid: number;
     if (existing) {
@@ -261,34 +276,58 @@ export class MemoryIndex {
       this.sql(
         `UPDATE memory_docs SET source = @source, title = @title, body = @body, url = @url, labels = @labels,
            services = @services, alertnames = @alertnames, root_cause = @rootCause, resolution = @resolution,
-           commands = @commands, created_at = @createdAt, updated_at = @updatedAt, content_hash = @hash,
-           embedded_with = @provider WHERE rowid = @rowid`,
+           commands = @commands, created_at = @createdAt, updated_at = @updatedAt, content_hash = @hash
+         WHERE rowid = @rowid`,
       ).run({ ...values, rowid });
-      this.sql('DELETE FROM memory_fts WHERE rowid = ?').run(rowid);
-      this.sql('DELETE FROM memory_tri WHERE rowid = ?').run(rowid);
-      this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(rowid));
+      this.unindex(rowid);
     } else {
       rowid = Number(
         this.sql(
           `INSERT INTO memory_docs (id, source, title, body, url, labels, services, alertnames, root_cause, resolution,
-             commands, created_at, updated_at, content_hash, embedded_with)
+             commands, created_at, updated_at, content_hash)
            VALUES (@id, @source, @title, @body, @url, @labels, @services, @alertnames, @rootCause, @resolution,
-             @commands, @createdAt, @updatedAt, @hash, @provider)`,
+             @commands, @createdAt, @updatedAt, @hash)`,
         ).run(values).lastInsertRowid,
       );
     }
-    const text = embeddingText(doc);
-    this.sql('INSERT INTO memory_fts (rowid, tokens) VALUES (?, ?)').run(rowid, ftsText(tokenize(text)));
-    this.sql('INSERT INTO memory_tri (rowid, text) VALUES (?, ?)').run(rowid, normalize(text));
-    this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(BigInt(rowid), vector);
+    this.sql('INSERT INTO memory_fts (rowid, tokens) VALUES (?, ?)').run(
+      rowid,
+      ftsText(tokenize(embeddingText(doc))),
+    );
+    this.sql('INSERT INTO memory_tri (rowid, text) VALUES (?, ?)').run(rowid, keyText(doc));
+    this.storeVector(rowid, vector);
     this.refreshVotes(doc.id);
     return Boolean(existing);
+  }
+
+  /** Removes a document from the full-text indexes and the nearest-neighbour index. */
+  private unindex(rowid: number): void {
+    this.sql('DELETE FROM memory_fts WHERE rowid = ?').run(rowid);
+    this.sql('DELETE FROM memory_tri WHERE rowid = ?').run(rowid);
+    if (!this.provider.lexical) this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(rowid));
+  }
+
+  private storeVector(rowid: number, vector: Float32Array): void {
+    this.sql('UPDATE memory_docs SET embedding = ?, embedded_with = ? WHERE rowid = ?').run(
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+      this.provider.id,
+      rowid,
+    );
+    if (!this.provider.lexical) {
+      this.sql('DELETE FROM memory_vec WHERE rowid = ?').run(BigInt(rowid));
+      this.sql('INSERT INTO memory_vec (rowid, embedding) VALUES (?, ?)').run(BigInt(rowid), vector);
+    }
   }
 
   private bm25(tokens: Tokens, expand: boolean): Scored[] {
     const concepts = expand ? tokens.concepts.map((c) => `zc${c}`) : [];
     const surface = [...new Set([...tokens.words, ...tokens.cjk])].filter((t) => t.length > 0);
-    const terms = [...Array.from({ length: CONCEPT_REPEAT }, () => concepts).flat(), ...surface].slice(0, 96);
+    // Plain mode is the benchmark's baseline: every term, as FTS5 would rank them.
+    const kept = expand ? this.withinBudget([...concepts, ...surface]) : new Set(surface);
+    const terms = [
+      ...Array.from({ length: CONCEPT_REPEAT }, () => concepts.filter((c) => kept.has(c))).flat(),
+      ...surface.filter((t) => kept.has(t)),
+    ].slice(0, 96);
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
     return this.sql(
@@ -296,9 +335,70 @@ export class MemoryIndex {
     ).all(match, CANDIDATES) as Scored[];
   }
 
-  /** Substring matches (identifiers, Japanese phrases) from the trigram index. */
+  /** The rarest terms whose postings fit the budget (terms in no document are dropped). */
+  private withinBudget(terms: string[]): Set<string> {
+    const rated = [...new Set(terms)]
+      .map((term) => ({ term, frequency: this.frequency(term) }))
+      .filter((t) => t.frequency > 0)
+      .sort((a, b) => a.frequency - b.frequency);
+    const kept = new Set<string>();
+    let postings = 0;
+    for (const { term, frequency } of rated) {
+      if (kept.size >= MIN_TERMS && postings + frequency > POSTINGS_BUDGET) break;
+      kept.add(term);
+      postings += frequency;
+    }
+    return kept;
+  }
+
+  /**
+   * Query pieces whose trigram postings fit the budget, rarest first: a piece costs the postings of
+   * all its trigrams, and one with a trigram in no document cannot match.
+   */
+  private affordablePieces(pieces: string[]): string[] {
+    const lookup = this.sql('SELECT doc FROM memory_tri_vocab WHERE term = ?').pluck();
+    const costed = pieces.slice(0, 24).map((piece) => {
+      let cost = 0;
+      for (let i = 0; i + 3 <= piece.length; i++) {
+        const gram = piece.slice(i, i + 3);
+        const key = `tri:${gram}`;
+        let frequency = this.frequencies.get(key);
+        if (frequency === undefined) {
+          frequency = Number(lookup.get(gram) ?? 0);
+          this.frequencies.set(key, frequency);
+        }
+        if (frequency === 0) return { piece, cost: Number.POSITIVE_INFINITY };
+        cost += frequency;
+      }
+      return { piece, cost };
+    });
+    const kept: string[] = [];
+    let postings = 0;
+    for (const { piece, cost } of costed.sort((a, b) => a.cost - b.cost)) {
+      if (!Number.isFinite(cost) || postings + cost > POSTINGS_BUDGET * 2) break;
+      kept.push(piece);
+      postings += cost;
+    }
+    return kept;
+  }
+
+  /** Documents containing the term; a term the tokenizer splits (`db-01`) counts as its rarest part. */
+  private frequency(term: string): number {
+    const cached = this.frequencies.get(term);
+    if (cached !== undefined) return cached;
+    const parts = term.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    const lookup = this.sql('SELECT doc FROM memory_fts_vocab WHERE term = ?').pluck();
+    const frequency = parts.length ? Math.min(...parts.map((part) => Number(lookup.get(part) ?? 0))) : 0;
+    if (this.frequencies.size > 50_000) this.frequencies.clear();
+    this.frequencies.set(term, frequency);
+    return frequency;
+  }
+
+  /** Substring matches on titles, names and identifiers (`db-0`, `FilesystemAlmost`, Japanese phrases). */
   private trigram(query: string): Scored[] {
-    const pieces = [...normalize(query).matchAll(/[\p{L}\p{N}_.:/-]{3,}/gu)].map((m) => m[0]).slice(0, 16);
+    const pieces = this.affordablePieces([
+      ...new Set([...normalize(query).matchAll(/[\p{L}\p{N}_.:/-]{3,}/gu)].map((m) => m[0])),
+    ]);
     if (pieces.length === 0) return [];
     const match = pieces.map((p) => `"${p.replace(/"/g, '""')}"`).join(' OR ');
     try {
@@ -310,15 +410,30 @@ export class MemoryIndex {
     }
   }
 
-  /** Nearest vectors; unit vectors, so cosine similarity = 1 - L2² / 2. */
-  private nearest(vector: Float32Array): Scored[] {
+  /**
+   * Cosine similarity to the query: over the full-text candidates for lexical embeddings (exact for
+   * them, and independent of the index size), over every document for semantic ones.
+   */
+  private nearest(vector: Float32Array, candidates: number[]): Scored[] {
+    if (this.provider.lexical) {
+      const rows = this.sql(
+        `SELECT rowid, vec_distance_cosine(embedding, ?) AS distance FROM memory_docs
+         WHERE rowid IN (SELECT value FROM json_each(?)) AND embedding IS NOT NULL AND embedded_with = ?
+         ORDER BY distance LIMIT ?`,
+      ).all(vector, JSON.stringify(candidates), this.provider.id, CANDIDATES) as Array<{
+        rowid: number;
+        distance: number;
+      }>;
+      return rows.map((r) => ({ rowid: r.rowid, score: 1 - r.distance }));
+    }
     const rows = this.sql(
       'SELECT rowid, distance FROM memory_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
     ).all(vector, CANDIDATES) as Array<{ rowid: number | bigint; distance: number }>;
+    // Unit vectors: cosine similarity = 1 - L2² / 2.
     return rows.map((r) => ({ rowid: Number(r.rowid), score: 1 - (r.distance * r.distance) / 2 }));
   }
 
-  private boosts(row: DocRow, context: SearchContext, plain: boolean): { boost: number; reasons: string[] } {
+  private boosts(row: RankRow, context: SearchContext, plain: boolean): { boost: number; reasons: string[] } {
     const reasons: string[] = [];
     let boost = 1;
     if (plain) return { boost, reasons };
@@ -343,17 +458,22 @@ export class MemoryIndex {
     return { boost, reasons };
   }
 
+  /**
+   * The vec0 nearest-neighbour table exists only for semantic providers, sized to their dimensions;
+   * a provider or size change leaves every document stale until re-embedded.
+   */
   private ensureVectorTable(): void {
     const dims = this.sql(`SELECT value FROM memory_meta WHERE key = 'vector_dimensions'`).pluck().get() as
       | string
       | undefined;
-    if (dims !== undefined && Number(dims) !== this.provider.dimensions) {
+    if (this.provider.lexical || (dims !== undefined && Number(dims) !== this.provider.dimensions)) {
       this.db.exec('DROP TABLE IF EXISTS memory_vec');
-      this.db.exec('UPDATE memory_docs SET embedded_with = NULL');
     }
-    this.db.exec(
-      `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vec USING vec0(embedding float[${this.provider.dimensions}])`,
-    );
+    if (!this.provider.lexical) {
+      this.db.exec(
+        `CREATE VIRTUAL TABLE IF NOT EXISTS memory_vec USING vec0(embedding float[${this.provider.dimensions}])`,
+      );
+    }
     this.sql(
       `INSERT INTO memory_meta (key, value) VALUES ('vector_dimensions', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
     ).run(String(this.provider.dimensions));
@@ -372,6 +492,42 @@ function embeddingText(doc: MemoryDocument): string {
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** What the trigram index holds: names and identifiers, not prose (which would make it huge and slow). */
+function keyText(doc: MemoryDocument): string {
+  const identifiers = [
+    ...new Set(doc.body.match(/[\p{L}\p{N}]*(?:[\p{N}_.:/-]|[a-z][A-Z])[\p{L}\p{N}_.:/-]*/gu) ?? []),
+  ]
+    .filter((word) => word.length >= 3)
+    .slice(0, 200);
+  return normalize(
+    [
+      doc.title,
+      doc.alertnames.join(' '),
+      doc.services.join(' '),
+      doc.labels.join(' '),
+      identifiers.join(' '),
+    ].join('\n'),
+  );
+}
+
+function toDocument(row: DocRow): MemoryDocument {
+  return {
+    id: row.id,
+    source: row.source,
+    title: row.title,
+    body: row.body,
+    url: row.url ?? undefined,
+    labels: JSON.parse(row.labels),
+    services: JSON.parse(row.services),
+    alertnames: JSON.parse(row.alertnames),
+    rootCause: row.root_cause ?? undefined,
+    resolution: row.resolution ?? undefined,
+    commands: JSON.parse(row.commands),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function contentHash(doc: MemoryDocument): string {

@@ -173,11 +173,18 @@ export const MIGRATIONS: Migration[] = [
         helpful INTEGER NOT NULL DEFAULT 0,
         unhelpful INTEGER NOT NULL DEFAULT 0,
         content_hash TEXT NOT NULL,
-        embedded_with TEXT
+        embedded_with TEXT,
+        embedding BLOB
       );
       CREATE INDEX memory_docs_source ON memory_docs(source);
-      CREATE VIRTUAL TABLE memory_fts USING fts5(tokens, tokenize = 'unicode61 remove_diacritics 2');
-      CREATE VIRTUAL TABLE memory_tri USING fts5(text, tokenize = 'trigram');
+      CREATE INDEX memory_docs_stale ON memory_docs(embedded_with);
+      -- Contentless: the text lives in memory_docs once; these hold only the inverted indexes.
+      CREATE VIRTUAL TABLE memory_fts USING fts5(
+        tokens, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1
+      );
+      CREATE VIRTUAL TABLE memory_fts_vocab USING fts5vocab(memory_fts, 'row');
+      CREATE VIRTUAL TABLE memory_tri USING fts5(text, tokenize = 'trigram', content = '', contentless_delete = 1);
+      CREATE VIRTUAL TABLE memory_tri_vocab USING fts5vocab(memory_tri, 'row');
       CREATE TABLE memory_feedback (
         id INTEGER PRIMARY KEY,
         doc_id TEXT NOT NULL,
