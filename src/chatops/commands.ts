@@ -1,6 +1,7 @@
 import type { IncidentMemory } from '../memory/service.js';
 import type { SlackText } from '../slack/views/incident-summary.js';
-import { escapeMrkdwn } from '../slack/views/text.js';
+import { hitLine } from '../slack/views/similar.js';
+import { escapeMrkdwn, truncate } from '../slack/views/text.js';
 import type { Store } from '../store/store.js';
 import { quickDiagnosis } from './diagnose.js';
 
@@ -84,13 +85,8 @@ async function history(query: string, ctx: CommandContext): Promise<CommandReply
   if (!ctx.memory) return ephemeral('Incident memory is not available.');
   const hits = await ctx.memory.index.search(query, { limit: 5 });
   if (hits.length === 0) return ephemeral(`Nothing in incident memory matches _${escapeMrkdwn(query)}_.`);
-  const lines = hits.map((hit, i) => {
-    const title = hit.url ? `<${hit.url}|${escapeMrkdwn(hit.title)}>` : `*${escapeMrkdwn(hit.title)}*`;
-    const votes = hit.helpful || hit.unhelpful ? ` · 👍 ${hit.helpful} 👎 ${hit.unhelpful}` : '';
-    const fixed = hit.resolution ? `\n      _Fixed by:_ ${escapeMrkdwn(hit.resolution.slice(0, 300))}` : '';
-    return `${i + 1}. ${title} (${hit.source}, ${hit.createdAt.slice(0, 10)}) — ${escapeMrkdwn(hit.why)}${votes}${fixed}`;
-  });
-  return ephemeral(`*Past incidents like _${escapeMrkdwn(query)}_:*\n${lines.join('\n')}`);
+  const lines = hits.map((hit, i) => hitLine(hit, i, 300));
+  return ephemeral(truncate(`*Past incidents like _${escapeMrkdwn(query)}_:*\n${lines.join('\n')}`, 3000));
 }
 
 function ephemeral(text: string): CommandReply {

@@ -182,7 +182,7 @@ export class MemoryIndex {
         ...(row.url ? { url: row.url } : {}),
         ...(row.resolution ? { resolution: row.resolution } : {}),
         score,
-        why: explain(tokens, row, reasons),
+        why: explain(tokens, row, reasons, context),
         helpful: row.helpful,
         unhelpful: row.unhelpful,
         createdAt: row.created_at,
@@ -534,15 +534,24 @@ function contentHash(doc: MemoryDocument): string {
   return createHash('sha256').update(embeddingText(doc)).digest('hex').slice(0, 32);
 }
 
-/** The query words and concepts the document shares, plus the boosts that applied. */
-function explain(tokens: Tokens, row: DocRow, reasons: string[]): string {
+/**
+ * Why a document matched, short enough to read in a thread: the boosts that applied, then up to
+ * three shared words and concepts not already said (alert and service names, their parts).
+ */
+function explain(tokens: Tokens, row: DocRow, reasons: string[], context: SearchContext): string {
   const doc = tokenize(`${row.title}\n${row.body}`);
+  const said = new Set(
+    [context.alertname ?? '', ...(context.services ?? [])]
+      .filter(Boolean)
+      .flatMap((name) => tokenize(name).words),
+  );
   const words = new Set(doc.words);
   const shared = [
-    ...new Set(tokens.words.filter((w) => words.has(w) && w.length > 2 && !/^\d+$/.test(w))),
-  ].slice(0, 5);
+    ...new Set(tokens.words.filter((w) => words.has(w) && !said.has(w) && w.length > 2 && !/^\d+$/.test(w))),
+  ].slice(0, 3);
+  const mentioned = new Set([...said, ...shared]);
   const concepts = new Set(doc.concepts);
-  const sharedConcepts = tokens.concepts.filter((c) => concepts.has(c)).slice(0, 4);
+  const sharedConcepts = tokens.concepts.filter((c) => concepts.has(c) && !mentioned.has(c)).slice(0, 3);
   const parts = [...reasons];
   if (shared.length) parts.push(`mentions ${shared.join(', ')}`);
   if (sharedConcepts.length) parts.push(`about ${sharedConcepts.join(', ')}`);

@@ -1,3 +1,4 @@
+import type { MemorySource, SearchHit } from '../../memory/documents.js';
 import type { Similar } from '../../memory/service.js';
 import { escapeMrkdwn, truncate } from './text.js';
 
@@ -19,6 +20,22 @@ export const RESOLUTION_MODAL = 'incident_resolution_modal';
 const link = (title: string, url?: string) =>
   url ? `<${url}|${escapeMrkdwn(truncate(title, 120))}>` : `*${escapeMrkdwn(truncate(title, 120))}*`;
 
+const SOURCE_NAMES: Record<MemorySource, string> = {
+  import: 'postmortem',
+  github: 'GitHub',
+  aals: 'AALS incident',
+  runbook: 'runbook',
+};
+
+/** One suggestion: linked title, where it came from and when, why it matched, votes, and the fix. */
+export function hitLine(hit: SearchHit, index: number, resolutionLength: number): string {
+  const fixed = hit.resolution
+    ? `\n      _Fixed by:_ ${escapeMrkdwn(truncate(hit.resolution, resolutionLength))}`
+    : '';
+  const votes = hit.helpful || hit.unhelpful ? ` · 👍 ${hit.helpful} 👎 ${hit.unhelpful}` : '';
+  return `${index + 1}. ${link(hit.title, hit.url)} (${SOURCE_NAMES[hit.source]}, ${hit.createdAt.slice(0, 10)}) — ${escapeMrkdwn(hit.why)}${votes}${fixed}`;
+}
+
 export function similarBlocks(
   incidentId: number,
   similar: Similar | null,
@@ -26,13 +43,7 @@ export function similarBlocks(
 ): Array<Record<string, unknown>> {
   const blocks: Array<Record<string, unknown>> = [];
   if (similar && (similar.hits.length > 0 || similar.runbooks.length > 0)) {
-    const lines = similar.hits.map((hit, i) => {
-      const fixed = hit.resolution
-        ? `\n      _Fixed by:_ ${escapeMrkdwn(truncate(hit.resolution, 220))}`
-        : '';
-      const votes = hit.helpful || hit.unhelpful ? ` · 👍 ${hit.helpful} 👎 ${hit.unhelpful}` : '';
-      return `${i + 1}. ${link(hit.title, hit.url)} (${hit.source}, ${hit.createdAt.slice(0, 10)}) — ${escapeMrkdwn(hit.why)}${votes}${fixed}`;
-    });
+    const lines = similar.hits.map((hit, i) => hitLine(hit, i, 220));
     for (const runbook of similar.runbooks.slice(0, 2))
       lines.push(`:blue_book: Runbook: ${link(runbook.title, runbook.url)} — ${escapeMrkdwn(runbook.why)}`);
     blocks.push({
