@@ -74,11 +74,19 @@ function status(ctx: CommandContext): CommandReply {
     `Integrations: ${modules}`,
     'LLM spend today: $0.00 (no LLM configured: rule-based diagnosis)',
   ];
+  if (ctx.memory) lines.push(memoryLine(ctx.memory));
   if (noisy.length) {
     lines.push('*Noisiest alerts (24 h):*');
     for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
   }
   return ephemeral(lines.join('\n'));
+}
+
+function memoryLine(memory: IncidentMemory): string {
+  const { index } = memory;
+  const stale = index.staleCount();
+  const sources = (['aals', 'github', 'import', 'runbook'] as const).map((s) => `${s} ${index.count(s)}`);
+  return `Incident memory: *${index.count()}* documents (${sources.join(', ')})${stale ? ` · re-embedding ${stale} for the new embedding provider` : ''}`;
 }
 
 async function history(query: string, ctx: CommandContext): Promise<CommandReply> {

@@ -212,4 +212,11 @@ describe('incident memory in Slack', () => {
     const reply = await h.slack.slashCommand('/aals', 'history');
     expect(reply.body?.text).toContain('history disk full on db-01');
   });
+
+  test('/aals status counts what incident memory holds', async () => {
+    const reply = await h.slack.slashCommand('/aals', 'status');
+    expect(reply.body?.text).toMatch(
+      /Incident memory: \*\d+\* documents \(aals \d+, github 0, import 3, runbook 1\)/,
+    );
+  });
 });
