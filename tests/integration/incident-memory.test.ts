@@ -150,6 +150,10 @@ describe('incident memory in Slack', () => {
     expect(actions).toContain(`memory.unhelpful import:${top}`);
     expect(actions).toContain(`memory.helpful import:${second}`);
 
+    const history = await h.slack.slashCommand('/aals', 'history checkout cpu saturated');
+    expect(history.body?.text).toContain('👍 2 👎 0');
+    expect(history.body?.text).toContain('👍 0 👎 2');
+
     const next = await summaryFor('c-3');
     expect(titlesIn(next.summary).slice(0, 2)).toEqual([second, top]);
     expect(JSON.stringify(next.summary.blocks)).toContain('marked helpful 2×');
