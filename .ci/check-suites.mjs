@@ -11,6 +11,9 @@ const REQUIRED = [
   'tests/integration/slack-resilience.test.ts',
   'tests/integration/prometheus-analyzer.test.ts',
   'tests/integration/metrics-in-thread.test.ts',
+  'tests/integration/incident-memory.test.ts',
+  'tests/unit/memory-github.test.ts',
+  'tests/unit/memory-retrieval.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

@@ -126,21 +126,44 @@ export class OpenAiCompatibleEmbedding implements EmbeddingProvider {
         `embeddings endpoint unreachable at ${url}: ${errorMessage(error)}`,
       );
     }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new AalsError(
+        ErrorCode.IntegrationUnavailable,
+        `embeddings endpoint ${url} failed while answering: ${errorMessage(error)}`,
+      );
+    }
     if (!response.ok) {
       throw new AalsError(
         ErrorCode.IntegrationUnavailable,
-        `embeddings endpoint answered ${response.status}: ${(await response.text()).slice(0, 200)}`,
+        `embeddings endpoint ${url} answered ${response.status}: ${text.slice(0, 200)}`,
       );
     }
-    const body = (await response.json()) as { data?: Array<{ embedding: number[]; index?: number }> };
-    const data = [...(body.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-    if (data.length !== input.length || data.some((d) => d.embedding.length !== this.dimensions)) {
+    let body: { data?: Array<{ embedding?: unknown; index?: number }> };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AalsError(
+        ErrorCode.IntegrationUnavailable,
+        `embeddings endpoint ${url} answered something that is not JSON: ${text.slice(0, 120)}`,
+      );
+    }
+    const data = [...(Array.isArray(body?.data) ? body.data : [])].sort(
+      (a, b) => (a.index ?? 0) - (b.index ?? 0),
+    );
+    const vectors = data.map((d) => d.embedding);
+    if (
+      vectors.length !== input.length ||
+      vectors.some((v) => !Array.isArray(v) || v.length !== this.dimensions)
+    ) {
       throw new AalsError(
         ErrorCode.IntegrationUnavailable,
         `embeddings endpoint returned ${data.length} vectors of the wrong size (expected ${input.length} × ${this.dimensions})`,
       );
     }
-    return data.map((d) => normalizeVector(Float32Array.from(d.embedding)));
+    return vectors.map((v) => normalizeVector(Float32Array.from(v as number[])));
   }
 }
 

@@ -29,7 +29,8 @@ function section(lines: string[], heading: RegExp): string | undefined {
     for (let j = i + 1; j < lines.length; j++) {
       const line = (lines[j] as string).trim();
       if (!line) {
-        if (following.length) break;
+        // A blank line ends the section, unless the heading's text comes on the next lines.
+        if (following.length || inline) break;
         continue;
       }
       if (HEADING.test(line) || ROOT_CAUSE.test(line) || RESOLUTION.test(line)) break;

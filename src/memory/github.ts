@@ -28,6 +28,8 @@ export interface SyncReport {
   errors: string[];
 }
 
+const MAX_CACHED = 2000;
+
 interface CachedResponse {
   etag: string;
   data: unknown;
@@ -49,6 +51,13 @@ export class GitHubSource {
       ...(settings.apiUrl ? { baseUrl: settings.apiUrl.replace(/\/$/, '') } : {}),
       ...(settings.fetch ? { request: { fetch: settings.fetch } } : {}),
       userAgent: 'aals-incident-memory',
+      // Octokit logs failed requests to the console by default; they belong in AALS's log.
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => logger?.warn('GitHub', { message }),
+        error: (message: string) => logger?.debug('GitHub request failed', { message }),
+      },
     });
     // Octokit's hook types are generic over every endpoint; withLimits only needs the common shape.
     this.octokit.hook.wrap('request', this.withLimits.bind(this) as never);
@@ -134,43 +143,74 @@ export class GitHubSource {
     const key = `${options.method ?? 'GET'} ${JSON.stringify({ ...options, headers: undefined, request: undefined })}`;
     const cached = this.cache.get(key);
     const maxWait = this.settings.maxWaitMs ?? 120_000;
-    for (let attempt = 0; ; attempt++) {
-      const headers = { ...(options.headers ?? {}), ...(cached ? { 'if-none-match': cached.etag } : {}) };
+    // Octokit's inner hooks read the options object they were given, so the header goes on it.
+    if (cached) options.headers = { ...(options.headers ?? {}), 'if-none-match': cached.etag };
+    let waits = 0;
+    let retries = 0;
+    for (;;) {
       try {
-        const response = await request({ ...options, headers });
+        const response = await request(options);
         const etag = response.headers.etag;
-        if (typeof etag === 'string') this.cache.set(key, { etag, data: response.data, headers: {} });
+        if (typeof etag === 'string')
+          this.remember(key, { etag, data: response.data, headers: stringHeaders(response.headers) });
         return response;
       } catch (error) {
         const status = (error as { status?: number }).status;
         const responseHeaders = ((error as { response?: { headers?: Record<string, string> } }).response
           ?.headers ?? {}) as Record<string, string>;
-        if (status === 304 && cached) return { data: cached.data, headers: responseHeaders, status: 200 };
-        const wait = rateLimitWait(status, responseHeaders);
-        if (wait !== null && wait <= maxWait && attempt < 5) {
+        if (status === 304 && cached) {
+          // Headers from the original answer (its Link, for pagination), refreshed by the 304's.
+          return { data: cached.data, headers: { ...cached.headers, ...responseHeaders }, status: 200 };
+        }
+        const wait = rateLimitWait(status, responseHeaders, errorMessage(error));
+        if (wait !== null && wait <= maxWait && waits < 5) {
+          waits++;
           this.logger?.warn('GitHub rate limit: waiting', { ms: wait, status });
           await this.sleep(wait);
           continue;
         }
-        if (status !== undefined && status >= 500 && attempt < 3) {
-          await this.sleep(500 * 2 ** attempt);
+        if (status !== undefined && status >= 500 && retries < 3) {
+          await this.sleep(500 * 2 ** retries);
+          retries++;
           continue;
         }
         throw error;
       }
     }
   }
+
+  /** The ETag cache keeps the most recent answers only: old listing pages are never asked for again. */
+  private remember(key: string, entry: CachedResponse): void {
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    if (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
+  }
 }
 
-/** How long GitHub asks to wait: `retry-after` (secondary limits), or until `x-ratelimit-reset`. */
-export function rateLimitWait(status: number | undefined, headers: Record<string, string>): number | null {
+/**
+ * How long GitHub asks to wait: `retry-after` (secondary limits), until `x-ratelimit-reset` (primary),
+ * or a minute for a secondary limit that gives neither, as GitHub's documentation says.
+ */
+export function rateLimitWait(
+  status: number | undefined,
+  headers: Record<string, string>,
+  message = '',
+): number | null {
   if (status !== 403 && status !== 429) return null;
   const retryAfter = headers['retry-after'];
   if (retryAfter !== undefined && /^\d+$/.test(String(retryAfter))) return Number(retryAfter) * 1000;
   if (String(headers['x-ratelimit-remaining']) === '0' && headers['x-ratelimit-reset']) {
     return Math.max(0, Number(headers['x-ratelimit-reset']) * 1000 - Date.now()) + 1000;
   }
-  return status === 429 ? 60_000 : null;
+  return status === 429 || /secondary rate limit/i.test(message) ? 60_000 : null;
+}
+
+function stringHeaders(headers: Record<string, string | number | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([, value]) => value !== undefined)
+      .map(([name, value]) => [name, String(value)]),
+  );
 }
 
 interface IssueLike {

@@ -573,15 +573,21 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$
  * regular expression each, so matching stays linear in the text however large the glossary grows.
  */
 export function buildMatcher(glossary: Record<string, string[]> = GLOSSARY): GlossaryMatcher {
-  const words = new Map<string, string>();
-  const phrases = new Map<string, string>();
-  const cjk = new Map<string, string>();
+  // A variant may belong to several concepts (遅延 is latency and lag).
+  const words = new Map<string, string[]>();
+  const phrases = new Map<string, string[]>();
+  const cjk = new Map<string, string[]>();
+  const add = (map: Map<string, string[]>, key: string, concept: string) => {
+    const concepts = map.get(key) ?? [];
+    if (!concepts.includes(concept)) concepts.push(concept);
+    map.set(key, concepts);
+  };
   for (const [concept, variants] of Object.entries(glossary)) {
     for (const raw of variants) {
       const variant = raw.normalize('NFKC').toLowerCase();
-      if (!LATIN.test(variant)) cjk.set(variant, concept);
-      else if (/[\s/-]/.test(variant)) phrases.set(variant.replace(/[\s_-]+/g, ' '), concept);
-      else words.set(variant, concept);
+      if (!LATIN.test(variant)) add(cjk, variant, concept);
+      else if (/[\s/-]/.test(variant)) add(phrases, variant.replace(/[\s_-]+/g, ' '), concept);
+      else add(words, variant, concept);
     }
   }
   const byLength = (a: string, b: string) => b.length - a.length;
@@ -596,18 +602,13 @@ export function buildMatcher(glossary: Record<string, string[]> = GLOSSARY): Glo
   return {
     concepts(normalized: string, tokens: string[]): string[] {
       const found = new Set<string>();
-      for (const token of tokens) {
-        const concept = words.get(token);
-        if (concept) found.add(concept);
-      }
-      for (const match of normalized.matchAll(phrasePattern)) {
-        const concept = phrases.get(match[0].replace(/[\s_-]+/g, ' '));
-        if (concept) found.add(concept);
-      }
-      for (const match of normalized.matchAll(cjkPattern)) {
-        const concept = cjk.get(match[0]);
-        if (concept) found.add(concept);
-      }
+      const note = (concepts: string[] | undefined) => {
+        for (const concept of concepts ?? []) found.add(concept);
+      };
+      for (const token of tokens) note(words.get(token));
+      for (const match of normalized.matchAll(phrasePattern))
+        note(phrases.get(match[0].replace(/[\s_-]+/g, ' ')));
+      for (const match of normalized.matchAll(cjkPattern)) note(cjk.get(match[0]));
       return [...found];
     },
   };

@@ -144,12 +144,13 @@ export class MemoryIndex {
     const limit = options.limit ?? 5;
     const tokens = tokenize(query);
     const plain = options.mode === 'bm25';
-    const rankings: Array<[Scored[], number]> = [[this.bm25(tokens, !plain), WEIGHTS.bm25]];
+    const sources = options.sources ?? null;
+    const rankings: Array<[Scored[], number]> = [[this.bm25(tokens, !plain, sources), WEIGHTS.bm25]];
     if (!plain) {
-      rankings.push([this.trigram(query), WEIGHTS.trigram]);
+      rankings.push([this.trigram(query, sources), WEIGHTS.trigram]);
       const [vector] = await this.provider.embed([query]);
       const candidates = [...new Set(rankings.flatMap(([ranking]) => ranking.map((c) => c.rowid)))];
-      rankings.push([this.nearest(vector as Float32Array, candidates), WEIGHTS.vector]);
+      rankings.push([this.nearest(vector as Float32Array, candidates, sources), WEIGHTS.vector]);
     }
     // Each channel's scores relative to its best candidate, weighted and summed.
     const fused = new Map<number, number>();
@@ -199,7 +200,8 @@ export class MemoryIndex {
       this.sql(
         `INSERT INTO memory_feedback (doc_id, incident_id, user_id, vote, at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT(doc_id, incident_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
-      ).run(docId, incidentId, userId, vote, this.now().toISOString());
+        // 0 stands for "no incident": NULLs never conflict in a UNIQUE index.
+      ).run(docId, incidentId ?? 0, userId, vote, this.now().toISOString());
       this.refreshVotes(docId);
     })();
   }
@@ -319,7 +321,7 @@ export class MemoryIndex {
     }
   }
 
-  private bm25(tokens: Tokens, expand: boolean): Scored[] {
+  private bm25(tokens: Tokens, expand: boolean, sources: MemorySource[] | null): Scored[] {
     const concepts = expand ? tokens.concepts.map((c) => `zc${c}`) : [];
     const surface = [...new Set([...tokens.words, ...tokens.cjk])].filter((t) => t.length > 0);
     // Plain mode is the benchmark's baseline: every term, as FTS5 would rank them.
@@ -330,9 +332,37 @@ export class MemoryIndex {
     ].slice(0, 96);
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+    return this.matching('memory_fts', match, sources);
+  }
+
+  /** The best full-text matches in one FTS5 table, only among documents of the given sources. */
+  private matching(
+    table: 'memory_fts' | 'memory_tri',
+    match: string,
+    sources: MemorySource[] | null,
+  ): Scored[] {
+    if (!sources) {
+      return this.sql(
+        `SELECT rowid, -bm25(${table}) AS score FROM ${table} WHERE ${table} MATCH ? ORDER BY bm25(${table}) LIMIT ?`,
+      ).all(match, CANDIDATES) as Scored[];
+    }
     return this.sql(
-      'SELECT rowid, -bm25(memory_fts) AS score FROM memory_fts WHERE memory_fts MATCH ? ORDER BY bm25(memory_fts) LIMIT ?',
-    ).all(match, CANDIDATES) as Scored[];
+      `SELECT ${table}.rowid AS rowid, -bm25(${table}) AS score FROM ${table}
+       JOIN memory_docs ON memory_docs.rowid = ${table}.rowid
+       WHERE ${table} MATCH ? AND memory_docs.source IN (SELECT value FROM json_each(?))
+       ORDER BY bm25(${table}) LIMIT ?`,
+    ).all(match, JSON.stringify(sources), CANDIDATES) as Scored[];
+  }
+
+  private ofSources(rowids: number[], sources: MemorySource[]): Set<number> {
+    return new Set(
+      this.sql(
+        `SELECT rowid FROM memory_docs WHERE rowid IN (SELECT value FROM json_each(?))
+         AND source IN (SELECT value FROM json_each(?))`,
+      )
+        .pluck()
+        .all(JSON.stringify(rowids), JSON.stringify(sources)) as number[],
+    );
   }
 
   /** The rarest terms whose postings fit the budget (terms in no document are dropped). */
@@ -395,16 +425,14 @@ export class MemoryIndex {
   }
 
   /** Substring matches on titles, names and identifiers (`db-0`, `FilesystemAlmost`, Japanese phrases). */
-  private trigram(query: string): Scored[] {
+  private trigram(query: string, sources: MemorySource[] | null): Scored[] {
     const pieces = this.affordablePieces([
       ...new Set([...normalize(query).matchAll(/[\p{L}\p{N}_.:/-]{3,}/gu)].map((m) => m[0])),
     ]);
     if (pieces.length === 0) return [];
     const match = pieces.map((p) => `"${p.replace(/"/g, '""')}"`).join(' OR ');
     try {
-      return this.sql(
-        'SELECT rowid, -bm25(memory_tri) AS score FROM memory_tri WHERE memory_tri MATCH ? ORDER BY bm25(memory_tri) LIMIT ?',
-      ).all(match, CANDIDATES) as Scored[];
+      return this.matching('memory_tri', match, sources);
     } catch {
       return [];
     }
@@ -414,7 +442,7 @@ export class MemoryIndex {
    * Cosine similarity to the query: over the full-text candidates for lexical embeddings (exact for
    * them, and independent of the index size), over every document for semantic ones.
    */
-  private nearest(vector: Float32Array, candidates: number[]): Scored[] {
+  private nearest(vector: Float32Array, candidates: number[], sources: MemorySource[] | null): Scored[] {
     if (this.provider.lexical) {
       const rows = this.sql(
         `SELECT rowid, vec_distance_cosine(embedding, ?) AS distance FROM memory_docs
@@ -426,11 +454,23 @@ export class MemoryIndex {
       }>;
       return rows.map((r) => ({ rowid: r.rowid, score: 1 - r.distance }));
     }
+    // vec0 cannot filter by source: with a filter, look further and keep the matching ones.
     const rows = this.sql(
       'SELECT rowid, distance FROM memory_vec WHERE embedding MATCH ? AND k = ? ORDER BY distance',
-    ).all(vector, CANDIDATES) as Array<{ rowid: number | bigint; distance: number }>;
-    // Unit vectors: cosine similarity = 1 - L2² / 2.
-    return rows.map((r) => ({ rowid: Number(r.rowid), score: 1 - (r.distance * r.distance) / 2 }));
+    ).all(vector, sources ? CANDIDATES * 10 : CANDIDATES) as Array<{
+      rowid: number | bigint;
+      distance: number;
+    }>;
+    const allowed = sources
+      ? this.ofSources(
+          rows.map((r) => Number(r.rowid)),
+          sources,
+        )
+      : null;
+    return rows
+      .filter((r) => !allowed || allowed.has(Number(r.rowid)))
+      .slice(0, CANDIDATES)
+      .map((r) => ({ rowid: Number(r.rowid), score: 1 - (r.distance * r.distance) / 2 })); // unit vectors
   }
 
   private boosts(row: RankRow, context: SearchContext, plain: boolean): { boost: number; reasons: string[] } {

@@ -91,9 +91,10 @@ export class IncidentMemory {
   runbooksFor(alertname: string): SearchHit[] {
     const rows = this.db
       .prepare(
-        `SELECT id, title, url, resolution, created_at, helpful, unhelpful FROM memory_docs WHERE source = 'runbook' AND alertnames LIKE ?`,
+        `SELECT id, title, url, resolution, created_at, helpful, unhelpful FROM memory_docs
+         WHERE source = 'runbook' AND EXISTS (SELECT 1 FROM json_each(alertnames) WHERE lower(value) = lower(?))`,
       )
-      .all(`%"${alertname.replace(/[%_"]/g, '')}"%`) as Array<{
+      .all(alertname) as Array<{
       id: string;
       title: string;
       url: string | null;
