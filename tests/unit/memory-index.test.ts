@@ -2,24 +2,11 @@ import type { MemoryDocument } from '../../src/memory/documents.js';
 import { type EmbeddingProvider, HashedEmbedding } from '../../src/memory/embeddings.js';
 import { MemoryIndex } from '../../src/memory/index.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
+import { memoryDoc } from '../support/memory-docs.js';
 
 const NOW = new Date('2025-06-01T00:00:00.000Z');
 
-function doc(id: string, title: string, body: string, extra: Partial<MemoryDocument> = {}): MemoryDocument {
-  return {
-    id,
-    source: 'import',
-    title,
-    body,
-    labels: [],
-    services: [],
-    alertnames: [],
-    commands: [],
-    createdAt: '2025-05-01T00:00:00.000Z',
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    ...extra,
-  };
-}
+const doc = memoryDoc;
 
 /** Small hand-written corpus: English and Japanese incidents on different topics. */
 const CORPUS: MemoryDocument[] = [

@@ -6,30 +6,13 @@ import type { MemoryDocument } from '../../src/memory/documents.js';
 import { HashedEmbedding } from '../../src/memory/embeddings.js';
 import { IncidentMemory } from '../../src/memory/service.js';
 import { type Db, openDatabase } from '../../src/store/database.js';
+import { memoryDoc } from '../support/memory-docs.js';
 import { tempDir } from '../support/temp.js';
 
 const logger = winston.createLogger({ silent: true });
 
-function incident(
-  id: string,
-  title: string,
-  body: string,
-  extra: Partial<MemoryDocument> = {},
-): MemoryDocument {
-  return {
-    id,
-    source: 'aals',
-    title,
-    body,
-    labels: [],
-    services: [],
-    alertnames: [],
-    commands: [],
-    createdAt: '2025-05-01T00:00:00.000Z',
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    ...extra,
-  };
-}
+const incident = (id: string, title: string, body: string, extra: Partial<MemoryDocument> = {}) =>
+  memoryDoc(id, title, body, { source: 'aals', ...extra });
 
 const DISK_INCIDENTS = [
   incident(
