@@ -44,7 +44,7 @@ interface DocRow {
 /** What ranking needs of a candidate (not its text). */
 type RankRow = Pick<
   DocRow,
-  'rowid' | 'source' | 'services' | 'alertnames' | 'created_at' | 'helpful' | 'unhelpful'
+  'rowid' | 'source' | 'services' | 'alertnames' | 'labels' | 'created_at' | 'helpful' | 'unhelpful'
 >;
 
 /** A channel's candidates, best first; higher score is better. */
@@ -163,7 +163,7 @@ export class MemoryIndex {
     const context = options.context ?? {};
     const ranked = (
       this.sql(
-        `SELECT rowid, source, services, alertnames, created_at, helpful, unhelpful FROM memory_docs
+        `SELECT rowid, source, services, alertnames, labels, created_at, helpful, unhelpful FROM memory_docs
          WHERE rowid IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify([...fused.keys()])) as RankRow[]
     )
@@ -487,6 +487,17 @@ export class MemoryIndex {
     if (sharedServices.length > 0) {
       boost *= 1.3;
       reasons.push(`same service ${sharedServices.join(', ')}`);
+    }
+    // Labels such as the cluster or namespace: `key:value` on the document, or the bare value.
+    const labels = new Set((JSON.parse(row.labels) as string[]).map((l) => l.toLowerCase()));
+    const sharedLabels = Object.entries(context.labels ?? {})
+      .filter(
+        ([key, value]) => labels.has(`${key}:${value}`.toLowerCase()) || labels.has(value.toLowerCase()),
+      )
+      .map(([key, value]) => `${key}=${value}`);
+    if (sharedLabels.length > 0) {
+      boost *= Math.min(1.3, 1 + 0.1 * sharedLabels.length);
+      reasons.push(`same ${sharedLabels.slice(0, 2).join(', ')}`);
     }
     const net = row.helpful - row.unhelpful;
     if (net !== 0) {

@@ -95,7 +95,7 @@ export class MemoryRunner {
       return await this.deps.memory.similar(
         queryFor(view),
         {
-          ...(root ? { alertname: root.alertname } : {}),
+          ...(root ? { alertname: root.alertname, labels: contextLabels(root.labels) } : {}),
           services: [...new Set(view.alerts.map((a) => a.service).filter((s): s is string => Boolean(s)))],
         },
         `aals:incident:${incidentId}`,
@@ -108,6 +108,13 @@ export class MemoryRunner {
       return { hits: [], runbooks: [] };
     }
   }
+}
+
+/** The labels that say where an incident happened, for matching past incidents from the same place. */
+const PLACE_LABELS = ['cluster', 'region', 'namespace', 'job', 'env', 'environment'];
+
+function contextLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(PLACE_LABELS.filter((k) => labels[k]).map((k) => [k, labels[k] as string]));
 }
 
 /** What to search for: the likely root cause's alert first, then the other alerts and services. */
@@ -147,7 +154,10 @@ export function incidentDocument(view: IncidentView): MemoryDocument {
     source: 'aals',
     title: incidentTitle(view),
     body,
-    labels: [incident.environment],
+    labels: [
+      incident.environment,
+      ...new Set(alerts.flatMap((a) => Object.entries(contextLabels(a.labels)).map(([k, v]) => `${k}:${v}`))),
+    ],
     services: [...new Set(alerts.map((a) => a.service).filter((s): s is string => Boolean(s)))],
     alertnames: [...new Set(alerts.map((a) => a.alertname))],
     ...(roots[0] ? { rootCause: `${roots[0].alertname}: ${roots[0].reason}` } : {}),

@@ -254,6 +254,22 @@ describe('context boosts', () => {
     }
   });
 
+  test('shared labels (cluster, namespace) reorder otherwise-tied incidents and show in why', async () => {
+    await index.upsert([
+      doc('import:a', 'Orders queue stuck', body, { labels: ['cluster:prod-tokyo'] }),
+      doc('import:b', 'Orders queue stuck', body, { labels: ['cluster:prod-osaka'] }),
+    ]);
+    for (const [cluster, expected] of [
+      ['prod-tokyo', 'import:a'],
+      ['prod-osaka', 'import:b'],
+    ] as const) {
+      const hits = await index.search('orders queue stuck', { context: { labels: { cluster } } });
+      expect(hits[0]?.id).toBe(expected);
+      expect(hits[0]?.why).toContain(`same cluster=${cluster}`);
+      expect(hits[1]?.why).not.toContain('same cluster');
+    }
+  });
+
   test('plain BM25 mode applies no boosts', async () => {
     await index.upsert([
       doc('import:a', 'Orders queue stuck', body, { alertnames: ['QueueBacklogHigh'] }),
