@@ -27,7 +27,7 @@ export function isModuleEnabled(config: AalsConfig, name: ModuleName): boolean {
     case 'github':
       return Boolean(module.token);
     case 'llm':
-      return Boolean(module.anthropicApiKey);
+      return llmProvider(config) !== 'rules';
     default:
       return false;
   }
@@ -76,4 +76,14 @@ const ENVIRONMENT_ALIASES: Record<string, EnvironmentName> = {
 
 function normalizeEnvironment(value: string): EnvironmentName | null {
   return ENVIRONMENT_ALIASES[value] ?? null;
+}
+
+/** Which provider diagnoses: the configured one, else Anthropic with a key, an OpenAI-compatible server with a URL, else rules. */
+export function llmProvider(config: AalsConfig): 'anthropic' | 'openai' | 'rules' {
+  const llm = config.modules.llm;
+  if (llm.enabled === false) return 'rules';
+  if (llm.provider) return llm.provider;
+  if (llm.anthropicApiKey) return 'anthropic';
+  if (llm.openaiBaseUrl) return 'openai';
+  return 'rules';
 }

@@ -152,8 +152,51 @@ export const ConfigSchema = z
         llm: z
           .strictObject({
             enabled: ModuleSwitch,
+            /** rules needs nothing; the default is anthropic with a key, openai with a base URL, else rules. */
+            provider: z.enum(['anthropic', 'openai', 'rules']).optional(),
             anthropicApiKey: z.string().min(1).optional(),
             anthropicBaseUrl: url.optional(),
+            /** Any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp). */
+            openaiBaseUrl: url.optional(),
+            openaiApiKey: z.string().min(1).optional(),
+            /** Default: claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai. */
+            model: z.string().min(1).optional(),
+            /** The language diagnoses are written in. */
+            language: z.enum(['en', 'ja']).default('en'),
+            /** Normal diagnosis: deadline and tool steps; `/aals diagnose --deep` gets the deep ones. */
+            timeoutSeconds: z.number().min(1).max(600).default(30),
+            maxSteps: z.number().int().min(1).max(50).default(6),
+            deepTimeoutSeconds: z.number().min(1).max(3600).default(300),
+            deepMaxSteps: z.number().int().min(1).max(100).default(16),
+            maxOutputTokens: z.number().int().min(256).max(32_000).default(2048),
+            /** USD. A reached budget switches diagnosis to rules and says so in the thread. */
+            budget: z
+              .strictObject({
+                dailyUsd: z.number().min(0).default(5),
+                monthlyUsd: z.number().min(0).default(100),
+                perIncidentUsd: z.number().min(0).default(0.5),
+              })
+              .prefault({}),
+            /** USD per million tokens, by model name (a prefix matches, e.g. claude-sonnet-4). */
+            prices: z
+              .record(
+                z.string(),
+                z.strictObject({
+                  input: z.number().min(0),
+                  output: z.number().min(0),
+                  cacheRead: z.number().min(0).optional(),
+                  cacheWrite: z.number().min(0).optional(),
+                }),
+              )
+              .default({}),
+            /** The same inputs within this time reuse the answer (and cost nothing). */
+            cacheTtlMinutes: z.number().min(0).default(60),
+            /** Also redact e-mail and IP addresses from prompts (secrets always are). */
+            redactEmails: z.boolean().default(false),
+            redactIps: z.boolean().default(false),
+            /** Failures in a row that open the circuit breaker, and how long it stays open. */
+            breakerFailures: z.number().int().min(1).default(3),
+            breakerCooldownSeconds: z.number().min(1).default(120),
           })
           .prefault({}),
         executor: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
@@ -253,6 +296,22 @@ export const ConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
+    const llm = config.modules.llm;
+    if (llm.provider === 'anthropic' && !llm.anthropicApiKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modules', 'llm', 'anthropicApiKey'],
+        message: 'is required with provider anthropic: set ANTHROPIC_API_KEY, or use provider rules',
+      });
+    }
+    if (llm.provider === 'openai' && !llm.openaiBaseUrl) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['modules', 'llm', 'openaiBaseUrl'],
+        message:
+          'is required with provider openai: the server URL (e.g. http://localhost:11434/v1 for Ollama), or OPENAI_BASE_URL',
+      });
+    }
     const modules = config.modules;
     const needsUrl: Array<[keyof typeof modules, string | undefined, string]> = [
       ['alertmanager', modules.alertmanager.url, 'ALERTMANAGER_URL'],
