@@ -14,6 +14,12 @@ const REQUIRED = [
   'tests/integration/incident-memory.test.ts',
   'tests/unit/memory-github.test.ts',
   'tests/unit/memory-retrieval.test.ts',
+  'tests/integration/diagnosis.test.ts',
+  'tests/unit/diagnosis-llm.test.ts',
+  'tests/unit/llm-anthropic.test.ts',
+  'tests/unit/llm-openai.test.ts',
+  'tests/evals/evals.test.ts',
+  'tests/unit/risk-table.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

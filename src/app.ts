@@ -2,21 +2,28 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'winston';
-import { isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
+import { environmentOf, isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
 import type { AalsConfig } from './config/schema.js';
+import type { Diagnoser } from './diagnosis/diagnoser.js';
+import { createDiagnoser } from './diagnosis/factory.js';
 import { AalsError, ErrorCode } from './errors.js';
 import { createIntakeServer } from './intake/http-server.js';
 import { AlertmanagerClient } from './integrations/alertmanager/client.js';
-import { createPrometheusAnalyzer } from './integrations/prometheus/analyzer-factory.js';
+import {
+  createPrometheusAnalyzer,
+  createPrometheusClient,
+} from './integrations/prometheus/analyzer-factory.js';
 import { IncidentMemory } from './memory/service.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AnalysisRunner } from './pipeline/analysis-runner.js';
+import { DiagnosisRunner } from './pipeline/diagnosis-runner.js';
 import { Dispatcher, type DispatcherOptions } from './pipeline/dispatcher.js';
 import { Inbox, type InboxOptions } from './pipeline/inbox.js';
 import { IncidentTracker } from './pipeline/incident-tracker.js';
 import { MemoryRunner } from './pipeline/memory-runner.js';
 import { Processor } from './pipeline/processor.js';
+import { policyAssessor } from './policy/assessor.js';
 import { SlackEmulator } from './slack/emulator/emulator.js';
 import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
 import { SlackChat } from './slack/slack-chat.js';
@@ -30,6 +37,10 @@ export interface AalsOptions {
   now?: () => Date;
   inbox?: InboxOptions;
   dispatch?: Partial<DispatcherOptions>;
+  /** LLM retry pacing (tests make it fast). */
+  llmRetry?: { attempts: number; baseMs: number; maxMs: number };
+  /** How long a diagnosis waits for the metric analysis and memory lookup. */
+  evidenceWaitMs?: number;
   /** Sandbox mode: the emulator's settings (tests use HTTP delivery or fast retries). */
   sandbox?: ConstructorParameters<typeof SlackEmulator>[0];
 }
@@ -45,6 +56,8 @@ export interface RunningAals {
   analysis: AnalysisRunner | undefined;
   memory: IncidentMemory;
   memoryRunner: MemoryRunner;
+  diagnoser: Diagnoser;
+  diagnosisRunner: DiagnosisRunner;
   metrics: Metrics;
   slack: SlackRuntime;
   sandbox: SlackEmulator | undefined;
@@ -95,7 +108,11 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       ? `${slack.workspaceUrl.replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`
       : null;
   const analyzer = createPrometheusAnalyzer(config);
-  const tracker = new IncidentTracker(store, config.correlation, { permalink, analyze: Boolean(analyzer) });
+  const tracker = new IncidentTracker(store, config.correlation, {
+    permalink,
+    analyze: Boolean(analyzer),
+    diagnose: true,
+  });
   const dispatcher = new Dispatcher({
     store,
     logger,
@@ -127,6 +144,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       dispatcher.wake();
       analysis?.wake();
       memoryRunner.wake();
+      diagnosisRunner.wake();
     },
     alertmanager:
       isModuleEnabled(config, 'alertmanager') && alertmanagerUrl
@@ -149,6 +167,42 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     logger,
     onStored: () => dispatcher.wake(),
   });
+  const assess = policyAssessor(config);
+  const diagnoser = createDiagnoser(config, store, {
+    logger,
+    prometheus: analyzer ? createPrometheusClient(config) : null,
+    memory: memory.index,
+    assess,
+    ...(options.llmRetry ? { retry: options.llmRetry } : {}),
+  });
+  const diagnosisRunner = new DiagnosisRunner({
+    store,
+    diagnoser,
+    topology: () => tracker.correlator.topology,
+    logger,
+    onStored: () => dispatcher.wake(),
+    ...(options.evidenceWaitMs !== undefined ? { evidenceWaitMs: options.evidenceWaitMs } : {}),
+  });
+  const requestDiagnosis = (
+    incidentId: number,
+    mode: 'normal' | 'deep',
+    userId: string,
+    question?: string,
+  ) => {
+    const incident = store.incidents.get(incidentId);
+    if (!incident) return `There is no incident #${incidentId}.`;
+    if (incident.status === 'merged')
+      return `Incident #${incidentId} was merged into #${incident.mergedInto}; diagnose that one.`;
+    store.diagnoses.enqueue(incidentId, mode, userId, question);
+    store.audit.append({
+      actor: userId,
+      action: 'diagnosis.requested',
+      subject: `incident:${incidentId}`,
+      details: { mode },
+    });
+    diagnosisRunner.wake();
+    return null;
+  };
   const inbox = new Inbox(store, processor, logger, metrics, options.inbox);
 
   const server = createIntakeServer({
@@ -191,6 +245,18 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
             isModuleEnabled(config, m),
           ]),
         ),
+        diagnosis: {
+          diagnoser,
+          correlation: config.correlation,
+          environmentOf: (labels) => environmentOf(config, labels),
+          budget: config.modules.llm.budget,
+          request: requestDiagnosis,
+        },
+      }),
+      mentionContext: () => ({
+        diagnoser,
+        correlation: config.correlation,
+        environmentOf: (labels) => environmentOf(config, labels),
       }),
       feedback: {
         index: () => memory.index,
@@ -211,6 +277,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   dispatcher.wake();
   analysis?.wake();
   memoryRunner.wake();
+  diagnosisRunner.wake();
   memory.start();
   store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
   logger.info('AALS started', { mode, url, recovered });
@@ -226,6 +293,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     analysis,
     memory,
     memoryRunner,
+    diagnoser,
+    diagnosisRunner,
     metrics,
     slack,
     sandbox,
@@ -236,6 +305,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       await inbox.stop();
       await analysis?.stop();
       await memoryRunner.stop();
+      await diagnosisRunner.stop();
+      diagnoser.close();
       await memory.stop();
       await dispatcher.stop();
       await slack?.stop();

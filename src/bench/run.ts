@@ -3,6 +3,7 @@ import { parsePayload } from '../readers/registry.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
 import { analyzerBenchmark } from './analyzer.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
+import { diagnosisBenchmark } from './diagnosis.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
 import { memoryScaleBenchmark, retrievalBenchmark } from './memory.js';
 import { nabBenchmark } from './nab.js';
@@ -144,6 +145,10 @@ async function main(): Promise<void> {
     print('   [targets: recall@5 ≥ 0.95, MRR ≥ 0.85, MRR ≥ plain BM25 + 0.1]');
     await memoryScaleBenchmark(print, Number(process.env.AALS_BENCH_INCIDENTS ?? 100_000));
     print('   [targets at 100,000: build ≤ 60 s, top-5 query p95 ≤ 50 ms]');
+  }
+  if (!only || only === 'diagnosis') {
+    await diagnosisBenchmark(print, 20, 1);
+    await diagnosisBenchmark(print, 20, 2);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

@@ -1,9 +1,13 @@
+import type { CorrelationSettings } from '../correlation/types.js';
+import type { Diagnoser } from '../diagnosis/diagnoser.js';
+import { type BudgetLimits, usd } from '../llm/budget.js';
 import type { IncidentMemory } from '../memory/service.js';
 import type { SlackText } from '../slack/views/incident-summary.js';
 import { hitLine } from '../slack/views/similar.js';
 import { escapeMrkdwn, truncate } from '../slack/views/text.js';
+import type { DiagnosisMode } from '../store/diagnoses.js';
 import type { Store } from '../store/store.js';
-import { quickDiagnosis } from './diagnose.js';
+import { textDiagnosis } from './diagnose.js';
 
 /** `/aals <subcommand>`: the answers, independent of how Slack delivers them. */
 export interface CommandContext {
@@ -14,16 +18,31 @@ export interface CommandContext {
   mode: string;
   commandName: string;
   modules: Record<string, boolean>;
+  /** Who ran the command (Slack user ID). */
+  userId?: string;
+  diagnosis?: DiagnosisCommands | undefined;
+}
+
+export interface DiagnosisCommands {
+  diagnoser: Diagnoser;
+  correlation: CorrelationSettings;
+  environmentOf: (labels: Record<string, string>) => string;
+  budget: BudgetLimits;
+  /** Queues a diagnosis of an incident; an error message when it cannot. */
+  request(incidentId: number, mode: DiagnosisMode, userId: string, question?: string): string | null;
 }
 
 export interface CommandReply extends SlackText {
   /** in_channel answers are for the whole channel; ephemeral ones only for the caller. */
   responseType: 'in_channel' | 'ephemeral';
+  /** A fuller answer that takes longer than Slack's 3 s (the LLM's): sent after the first one. */
+  followUp?: () => Promise<CommandReply>;
 }
 
 export function helpText(commandName: string): string {
   return [
-    `*${commandName} diagnose <alert text or question>* — rule-based first steps and related recent alerts`,
+    `*${commandName} diagnose <alert text or question>* — a diagnosis of the alert or the recent alerts it names (rules at once, the LLM's when configured)`,
+    `*${commandName} diagnose #<incident> [--deep]* — diagnose an incident again; --deep gives the LLM more time and steps`,
     `*${commandName} history <query>* — similar past incidents (GitHub, AALS's own, imported, runbooks) and what fixed them`,
     `*${commandName} status* — what AALS has seen and whether its integrations are on`,
     `*${commandName} help* — this list`,
@@ -39,7 +58,7 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
       if (!argument) {
         return ephemeral(`Tell me what to look at: \`${ctx.commandName} diagnose HighCPUUsage on web-1\``);
       }
-      return { ...quickDiagnosis(argument, ctx.store, ctx.now), responseType: 'in_channel' };
+      return diagnose(argument, ctx);
     case 'status':
       return status(ctx);
     case 'history':
@@ -72,7 +91,7 @@ function status(ctx: CommandContext): CommandReply {
         .join(', ') || 'nothing yet'
     }`,
     `Integrations: ${modules}`,
-    'LLM spend today: $0.00 (no LLM configured: rule-based diagnosis)',
+    llmLine(ctx),
   ];
   if (ctx.memory) lines.push(memoryLine(ctx.memory));
   if (noisy.length) {
@@ -80,6 +99,62 @@ function status(ctx: CommandContext): CommandReply {
     for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
   }
   return ephemeral(lines.join('\n'));
+}
+
+async function diagnose(argument: string, ctx: CommandContext): Promise<CommandReply> {
+  const diagnosis = ctx.diagnosis;
+  if (!diagnosis) return ephemeral('Diagnosis is not available.');
+  const deep = /(^|\s)--deep(\s|$)/.test(argument);
+  const rest = argument.replace(/(^|\s)--deep(?=\s|$)/g, ' ').trim();
+  const incident = /^#?(\d+)(?:\s+([\s\S]*))?$/.exec(rest);
+  if (incident) {
+    const id = Number(incident[1]);
+    const error = diagnosis.request(
+      id,
+      deep ? 'deep' : 'normal',
+      ctx.userId ?? 'unknown',
+      incident[2]?.trim() || undefined,
+    );
+    if (error) return ephemeral(error);
+    return ephemeral(
+      `Diagnosing incident #${id}${deep ? ' in depth (up to the deep deadline)' : ''}; its summary updates when the diagnosis is ready.`,
+    );
+  }
+  if (deep) return ephemeral(`--deep diagnoses an incident: \`${ctx.commandName} diagnose #12 --deep\``);
+  const textCtx = {
+    store: ctx.store,
+    diagnoser: diagnosis.diagnoser,
+    correlation: diagnosis.correlation,
+    environmentOf: diagnosis.environmentOf,
+    now: ctx.now,
+  };
+  const first = await textDiagnosis(rest, textCtx, { rulesOnly: true });
+  return {
+    ...first,
+    responseType: 'in_channel',
+    ...(diagnosis.diagnoser.usesLlm
+      ? {
+          followUp: async () => ({
+            ...(await textDiagnosis(rest, { ...textCtx, now: new Date() }, { rulesOnly: false })),
+            responseType: 'in_channel' as const,
+          }),
+        }
+      : {}),
+  };
+}
+
+/** Who diagnoses, and what the LLM cost today and this month against the budgets. */
+function llmLine(ctx: CommandContext): string {
+  const diagnosis = ctx.diagnosis;
+  if (!diagnosis?.diagnoser.usesLlm) return 'LLM: off (rule-based diagnosis) · spend today $0.00';
+  const today = ctx.store.llmUsage.today();
+  const month = ctx.store.llmUsage.thisMonth();
+  const breaker = diagnosis.diagnoser.breaker.openedUntil();
+  return `LLM: ${escapeMrkdwn(diagnosis.diagnoser.author)} · spend today *${usd(today.costUsd)}* of ${usd(diagnosis.budget.dailyUsd)} (${today.calls} calls, ${today.inputTokens + today.outputTokens} tokens) · this month ${usd(month.costUsd)} of ${usd(diagnosis.budget.monthlyUsd)}${
+    breaker
+      ? ` · :warning: provider failing, rules until ${new Date(breaker).toISOString().slice(11, 16)} UTC`
+      : ''
+  }`;
 }
 
 function memoryLine(memory: IncidentMemory): string {

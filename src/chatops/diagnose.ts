@@ -1,16 +1,20 @@
-import { hintsFor } from '../diagnosis/hints.js';
+import type { CorrelationSettings } from '../correlation/types.js';
+import type { Diagnoser } from '../diagnosis/diagnoser.js';
+import { inputFromAlerts } from '../diagnosis/from-alerts.js';
 import type { Alert } from '../domain/alert.js';
+import { labelsFingerprint } from '../domain/fingerprint.js';
 import { parseSlackMessage } from '../readers/registry.js';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits.js';
+import { diagnosisBlocks } from '../slack/views/diagnosis.js';
 import { type SlackText, whereOf } from '../slack/views/incident-summary.js';
-import { code, escapeMrkdwn, truncate } from '../slack/views/text.js';
+import { escapeMrkdwn, truncate } from '../slack/views/text.js';
 import type { StoredAlert } from '../store/alerts.js';
 import type { Store } from '../store/store.js';
 import { formatDuration } from '../util/time.js';
 
 /**
  * `/aals diagnose <text>` and "@aals what is wrong with checkout?": reads the text as an alert when
- * it is one, finds recent alerts it refers to, and gives the rule-based first steps.
+ * it is one, else finds the recent alerts it refers to, and diagnoses them like an incident.
  */
 const STOPWORDS = new Set(
   'the a an is are was what whats wrong with on in at of for to and or why how does do it this that there any our my happening going'.split(
@@ -48,54 +52,71 @@ export function relatedAlerts(store: Store, terms: string[], limit = 5): StoredA
   return matches;
 }
 
-export function quickDiagnosis(text: string, store: Store, now: Date): SlackText {
-  const parsed = parseSlackMessage({ text }, { receivedAt: now }).alerts[0];
-  const related = relatedAlerts(store, questionTerms(text));
-  const subject: Pick<Alert, 'alertname' | 'annotations'> = parsed ??
-    related[0] ?? { alertname: text, annotations: {} };
-  const hints = hintsFor(subject);
+export interface TextDiagnosisContext {
+  store: Store;
+  diagnoser: Diagnoser;
+  correlation: CorrelationSettings;
+  environmentOf: (labels: Record<string, string>) => string;
+  now: Date;
+}
+
+/** The answer to a question: the rules at once (`rulesOnly`), or the full diagnosis. */
+export async function textDiagnosis(
+  text: string,
+  ctx: TextDiagnosisContext,
+  options: { rulesOnly: boolean },
+): Promise<SlackText> {
+  const parsed = parseSlackMessage({ text }, { receivedAt: ctx.now }).alerts[0];
+  const related = parsed ? [] : relatedAlerts(ctx.store, questionTerms(text));
+  // With no alert to go on, the question itself is read as one, so the rules still match its words.
+  const alerts: Alert[] = parsed ? [parsed] : related.length > 0 ? related : [questionAlert(text, ctx.now)];
   const lines: string[] = [];
   if (parsed) {
     const where = whereOf(parsed.labels);
     lines.push(
       `*Alert:* ${escapeMrkdwn(parsed.alertname)} (${parsed.status}, severity ${parsed.severity})${where ? ` at ${where}` : ''}`,
     );
-  }
-  if (related.length > 0) {
+  } else if (related.length > 0) {
     lines.push('*Recent related alerts:*');
     for (const alert of related) {
-      const age = formatDuration(now.getTime() - Date.parse(alert.receivedAt));
+      const age = formatDuration(ctx.now.getTime() - Date.parse(alert.receivedAt));
       lines.push(
         `• ${escapeMrkdwn(alert.alertname)} — ${alert.status}, ${alert.severity}, ${age} ago${whereOf(alert.labels) ? ` (${whereOf(alert.labels)})` : ''}`,
       );
     }
   } else {
-    lines.push('_No recent alerts match this._');
-  }
-  if (hints.length === 0) {
     lines.push(
-      'No rule matches this yet. Check what changed recently (deploys, config, traffic) and the service logs.',
+      '_No recent alerts match this._ Check what changed recently (deploys, config, traffic) and the service logs.',
     );
   }
-  for (const hint of hints.slice(0, 2)) {
-    lines.push(`*Looks like ${hint.topic}.* Likely causes: ${hint.likelyCauses.join('; ')}.`);
-    lines.push(`Check: ${hint.checks.join('; ')}.`);
-    if (hint.commands.length) lines.push(`Read-only commands to look: ${hint.commands.map(code).join('  ')}`);
-  }
-  const body = truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText);
+  const subject = parsed?.alertname ?? related[0]?.alertname ?? text;
+  const blocks: Array<Record<string, unknown>> = [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(lines.join('\n'), BLOCK_KIT_LIMITS.sectionText) },
+    },
+  ];
+  const input = inputFromAlerts(alerts, ctx.correlation, {
+    environment: ctx.environmentOf((alerts[0] as Alert).labels),
+    ...(parsed ? {} : { question: text }),
+  });
+  const diagnosis = await ctx.diagnoser.diagnose(input, { rulesOnly: options.rulesOnly });
+  blocks.push(...diagnosisBlocks(diagnosis, options.rulesOnly && ctx.diagnoser.usesLlm));
+  return { text: `Diagnosis: ${truncate(subject, 100)}`, blocks };
+}
+
+function questionAlert(text: string, now: Date): Alert {
+  const alertname = text.replace(/\s+/g, ' ').trim().slice(0, 120) || 'question';
   return {
-    text: `Quick diagnosis: ${truncate(subject.alertname, 100)}`,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: body } },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: 'Rule-based diagnosis (no LLM). Commands are suggestions; AALS has not run them.',
-          },
-        ],
-      },
-    ],
+    source: 'text',
+    status: 'firing',
+    alertname,
+    severity: 'unknown',
+    labels: { alertname },
+    annotations: {},
+    startsAt: now.toISOString(),
+    endsAt: null,
+    fingerprint: labelsFingerprint({ alertname }),
+    count: 1,
   };
 }

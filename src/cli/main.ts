@@ -24,6 +24,13 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   CSV timestamp,value in; timestamp,value,anomaly_score out (score in [0,1], row t uses rows ≤ t only;
   a row counts as anomalous at score ≥ 0.5).`,
   },
+  risk: {
+    run: async (args, io) => (await import('./commands/risk.js')).riskCommand(args, io),
+    help: `aals risk --env development|staging|production [--config FILE] -- "CMD"
+  How the risk policy classifies a shell command: {"risk","decision","approvals","reason",…}
+  (risk READ_ONLY…CRITICAL; decision auto, notify, approval, manual or denied). Exit 0 for any
+  classification, 2 for a missing or unknown --env or no command.`,
+  },
   analyze: {
     run: async (args, io) => (await import('./commands/analyze.js')).analyzeCommand(args, io),
     help: `aals analyze --alert FILE.json [--now ISO] [--chart OUT.png] [--json]
@@ -41,6 +48,13 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   Fills incident memory: JSON lines {"id","title","body","labels"?,"resolution"?,"createdAt"?}
   (re-importing an id updates it), the configured GitHub repositories' incident issues, or a
   directory of Markdown runbooks. Exit 2 when some lines were bad (the rest is imported).`,
+  },
+  diagnose: {
+    run: async (args, io) => (await import('./commands/diagnose.js')).diagnoseCommand(args, io),
+    help: `aals diagnose [--alert FILE.json] [TEXT] [--deep] [--json]
+  The diagnosis the Slack thread would get for an alert (a normalized alert, {"alerts":[…]}, or any
+  payload \`aals parse\` accepts) or alert text: evidence from Prometheus and incident memory, the
+  configured LLM (or the rules), every proposed command classified by the risk policy.`,
   },
   doctor: {
     run: async (args, io) => (await import('./commands/doctor.js')).doctorCommand(args, io),

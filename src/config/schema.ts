@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CORRELATION } from '../correlation/types.js';
+import { PolicyConfigSchema } from '../policy/config.js';
 
 /**
  * The whole configuration, validated at start. Every object is strict so a typo is an error that
@@ -85,6 +86,8 @@ export const ConfigSchema = z
         production: EnvironmentPolicy(2),
       })
       .prefault({}),
+    /** Risk policy: environment × risk → decision, approval expiry, extra read-only/denied programs. */
+    policy: PolicyConfigSchema,
     /** Alert label names that say which environment an alert belongs to. */
     environmentLabels: z.array(z.string().min(1)).default(['env', 'environment']),
     modules: z
@@ -159,7 +162,7 @@ export const ConfigSchema = z
             /** Any OpenAI-compatible chat completions server (OpenAI, Ollama, vLLM, llama.cpp). */
             openaiBaseUrl: url.optional(),
             openaiApiKey: z.string().min(1).optional(),
-            /** Default: claude-sonnet-4-5 for anthropic, gpt-4o-mini for openai. */
+            /** Default: claude-sonnet-5-5 for anthropic, gpt-4o-mini for openai. */
             model: z.string().min(1).optional(),
             /** The language diagnoses are written in. */
             language: z.enum(['en', 'ja']).default('en'),

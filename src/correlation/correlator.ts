@@ -1,4 +1,5 @@
 import { CooccurrenceModel, type PairCount } from './cooccurrence.js';
+import { hostOf } from './root-cause.js';
 import { Topology } from './topology.js';
 import type { CorrelationInput, CorrelationSettings, Incident, IncidentAlert, Observation } from './types.js';
 
@@ -219,7 +220,7 @@ export class Correlator {
       for (const id of map.get(key) ?? []) ids.add(id);
     };
     collect(this.index.groupKey, alert.groupKey);
-    collect(this.index.instance, alert.instance);
+    collect(this.index.instance, hostOf(alert.instance));
     collect(this.index.namespace, namespaceKey(input.labels, alert.namespace));
     if (alert.service) {
       for (const service of this.topology.neighbourhood(alert.service, 2).keys())
@@ -260,8 +261,9 @@ export class Correlator {
     if (alert.service && incident.services.has(alert.service)) {
       components.push([0.85, `same service ${alert.service}`, true]);
     }
-    if (alert.instance && incident.instances.has(alert.instance)) {
-      components.push([0.85, `same host ${alert.instance}`, true]);
+    const host = hostOf(alert.instance);
+    if (host && incident.instances.has(host)) {
+      components.push([0.85, `same host ${host}`, true]);
     }
     if (alert.service) {
       const near = this.nearestService(alert.service, incident);
@@ -352,7 +354,8 @@ export class Correlator {
     incident.alerts.set(alert.fingerprint, alert);
     this.byFingerprint.set(alert.fingerprint, incident.id);
     if (alert.service) incident.services.add(alert.service);
-    if (alert.instance) incident.instances.add(alert.instance);
+    const host = hostOf(alert.instance);
+    if (host) incident.instances.add(host);
     if (alert.groupKey) incident.groupKeys.add(alert.groupKey);
     incident.identities.add(alert.identity);
     const namespace = labels ? namespaceKey(labels, alert.namespace) : null;

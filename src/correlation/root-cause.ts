@@ -13,7 +13,8 @@ export function rankRootCauses(incident: Incident, topology: Topology, limit = 3
   if (alerts.length === 0) return [];
   const earliest = Math.min(...alerts.map((a) => a.startsAt));
   const mostSevere = Math.min(...alerts.map((a) => severityRank(a.severity)));
-  const byInstance = groupBy(alerts, (a) => a.instance);
+  // One host runs several exporters (node :9100, postgres :9187): the host is the instance without its port.
+  const byInstance = groupBy(alerts, (a) => hostOf(a.instance));
   const servicesOnInstance = new Map<string, Set<string>>();
   for (const [instance, group] of byInstance) {
     servicesOnInstance.set(
@@ -29,12 +30,13 @@ export function rankRootCauses(incident: Incident, topology: Topology, limit = 3
     let hostAlerts = 0;
     const roots = new Set<string>();
     if (alert.service) roots.add(alert.service);
-    if (alert.hostLevel && alert.instance) {
-      for (const service of servicesOnInstance.get(alert.instance) ?? []) {
+    const host = hostOf(alert.instance);
+    if (alert.hostLevel && host) {
+      for (const service of servicesOnInstance.get(host) ?? []) {
         roots.add(service);
         services.add(service);
       }
-      hostAlerts = (byInstance.get(alert.instance)?.length ?? 1) - 1;
+      hostAlerts = (byInstance.get(host)?.length ?? 1) - 1;
     }
     for (const root of roots) {
       for (const dependent of topology.dependentsOf(root))
@@ -117,4 +119,10 @@ function groupBy<T>(items: T[], keyOf: (item: T) => string | null): Map<string, 
     groups.set(key, group);
   }
   return groups;
+}
+
+/** `db-1:9100` and `db-1:9187` are the same host; `[::1]:9100` keeps its brackets' content. */
+export function hostOf(instance: string | null): string | null {
+  if (!instance) return null;
+  return instance.replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1');
 }

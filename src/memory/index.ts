@@ -136,6 +136,14 @@ export class MemoryIndex {
     );
   }
 
+  /** A document's title and text, for reading one runbook or incident in full. */
+  read(id: string): { title: string; body: string; url: string | null } | null {
+    const row = this.sql('SELECT title, body, url FROM memory_docs WHERE id = ?').get(id) as
+      | { title: string; body: string; url: string | null }
+      | undefined;
+    return row ?? null;
+  }
+
   idsOf(source: MemorySource): string[] {
     return this.sql('SELECT id FROM memory_docs WHERE source = ?').pluck().all(source) as string[];
   }

@@ -25,6 +25,8 @@ export type Origin =
 export interface TrackerOptions {
   /** Queue a metric analysis when an incident opens (the Prometheus module is on). */
   analyze?: boolean;
+  /** Queue a diagnosis when an incident opens. */
+  diagnose?: boolean;
   /** A link to a message (for pointers and merge notices), when the workspace URL is known. */
   permalink?: (channel: string, ts: string) => string | null;
 }
@@ -79,6 +81,7 @@ export class IncidentTracker {
         alertname: stored.alertname,
       });
       if (this.options.analyze) this.store.analyses.enqueue(incident.id, stored.fingerprint);
+      if (this.options.diagnose) this.store.diagnoses.enqueue(incident.id, 'normal');
     }
     const alert = incident.alerts.get(stored.fingerprint);
     if (alert) incidents.upsertAlert(incident.id, alert, stored.id, pattern);

@@ -33,5 +33,17 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
     .all(id) as number[];
   const analysis = store.analyses.latestFor(id);
   const similar = incident.similar ? (JSON.parse(incident.similar) as Similar) : null;
-  return { incident, alerts, roots: rankRootCauses(shape, topology, 2), mergedFrom, analysis, similar };
+  const latest = store.diagnoses.latestFor(id);
+  const diagnosis = latest?.result
+    ? { result: latest.result, pending: latest.status === 'running' || latest.status === 'pending' }
+    : null;
+  return {
+    incident,
+    alerts,
+    roots: rankRootCauses(shape, topology, 2),
+    mergedFrom,
+    analysis,
+    similar,
+    diagnosis,
+  };
 }

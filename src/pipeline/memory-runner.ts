@@ -4,7 +4,7 @@ import { errorMessage } from '../errors.js';
 import type { MemoryDocument } from '../memory/documents.js';
 import { extractCommands } from '../memory/extract.js';
 import type { IncidentMemory, Similar } from '../memory/service.js';
-import { findingLines } from '../slack/views/findings.js';
+import { findingLines, plainLine } from '../slack/views/findings.js';
 import { type IncidentView, incidentTitle } from '../slack/views/incident-summary.js';
 import type { Store } from '../store/store.js';
 import { loadIncidentView } from './incident-view.js';
@@ -137,7 +137,7 @@ export function incidentDocument(view: IncidentView): MemoryDocument {
     (a) =>
       `- ${a.alertname}${a.service ? ` on ${a.service}` : ''}${a.instance ? ` (${a.instance})` : ''}: ${a.annotations.summary ?? a.annotations.description ?? a.status}`,
   );
-  const findings = analysis?.findings ? findingLines(analysis.findings, new Date(), 10).map(plain) : [];
+  const findings = analysis?.findings ? findingLines(analysis.findings, new Date(), 10).map(plainLine) : [];
   const body = [
     `Incident #${incident.id} (${incident.environment}), opened ${incident.openedAt}, ${incident.status}.`,
     roots[0] ? `Likely root cause: ${roots[0].alertname} — ${roots[0].reason}.` : '',
@@ -166,11 +166,4 @@ export function incidentDocument(view: IncidentView): MemoryDocument {
     createdAt: incident.openedAt,
     updatedAt: incident.lastActivity,
   };
-}
-
-function plain(line: string): string {
-  return line
-    .replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1')
-    .replace(/:[a-z_]+: /g, '')
-    .replace(/\*/g, '');
 }

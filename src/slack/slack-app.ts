@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'winston';
 import { type CommandContext, runCommand } from '../chatops/commands.js';
-import { quickDiagnosis } from '../chatops/diagnose.js';
+import { type TextDiagnosisContext, textDiagnosis } from '../chatops/diagnose.js';
 import { errorMessage } from '../errors.js';
 import type { Inbox } from '../pipeline/inbox.js';
 import { unwrapEdit } from '../readers/registry.js';
@@ -24,6 +24,8 @@ export interface SlackAppOptions {
   store: Store;
   inbox: Inbox;
   commandContext: () => Omit<CommandContext, 'store' | 'commandName' | 'now'>;
+  /** What mentions need to diagnose a question. */
+  mentionContext: () => Omit<TextDiagnosisContext, 'store' | 'now'>;
   /** Incident memory behind the feedback buttons, and who to tell when they change something. */
   feedback: Omit<FeedbackDeps, 'store' | 'logger'>;
   now?: () => Date;
@@ -139,14 +141,25 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
     });
     if (!stored) return;
     const question = (event.text ?? '').replace(/<@[A-Z0-9]+>/g, '').trim();
-    const answer = quickDiagnosis(question, store, now());
-    await client.chat.postMessage({
+    const context = { ...options.mentionContext(), store, now: now() };
+    const answer = await textDiagnosis(question, context, { rulesOnly: true });
+    const posted = await client.chat.postMessage({
       channel: event.channel,
       thread_ts: event.thread_ts ?? event.ts,
       text: answer.text,
       blocks: answer.blocks as never,
       unfurl_links: false,
     });
+    if (context.diagnoser.usesLlm && posted.ts) {
+      // The rules answer is up; the LLM's replaces it in place when it arrives. Not awaited: in
+      // HTTP mode Slack's 3 s acknowledgement waits for this listener.
+      const ts = posted.ts;
+      void textDiagnosis(question, { ...context, now: now() }, { rulesOnly: false })
+        .then((full) =>
+          client.chat.update({ channel: event.channel, ts, text: full.text, blocks: full.blocks as never }),
+        )
+        .catch((error) => logger.warn('mention diagnosis failed', { error: errorMessage(error) }));
+    }
     store.audit.append({
       actor: event.user ?? 'unknown',
       action: 'mention.answered',
@@ -156,7 +169,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
 
   registerFeedback(app, { ...options.feedback, store, logger });
 
-  app.command(options.commandName, async ({ command, ack, body }) => {
+  app.command(options.commandName, async ({ command, ack, body, respond }) => {
     store.rawEvents.insert({
       kind: 'slack_command',
       body: JSON.stringify(body),
@@ -168,8 +181,18 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
       store,
       commandName: options.commandName,
       now: now(),
+      userId: command.user_id,
     });
     await ack({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks as never });
+    if (reply.followUp) {
+      // Not awaited, for the same reason as mentions: the acknowledgement must not wait for the LLM.
+      void reply
+        .followUp()
+        .then((later) =>
+          respond({ response_type: later.responseType, text: later.text, blocks: later.blocks as never }),
+        )
+        .catch((error) => logger.warn('command follow-up failed', { error: errorMessage(error) }));
+    }
     store.audit.append({
       actor: command.user_id,
       action: 'command',

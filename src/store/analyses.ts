@@ -86,6 +86,15 @@ export class AnalysisStore {
     return row ? toRow(row) : null;
   }
 
+  /** Whether an analysis of the incident is still queued or running. */
+  pendingFor(incidentId: number): boolean {
+    return (
+      this.sql(
+        `SELECT 1 FROM analyses WHERE incident_id = ? AND status IN ('pending', 'running') LIMIT 1`,
+      ).get(incidentId) !== undefined
+    );
+  }
+
   chart(id: number): Buffer | null {
     const value = this.sql('SELECT chart FROM analyses WHERE id = ?').pluck().get(id);
     return Buffer.isBuffer(value) ? value : null;

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { hostOf } from '../correlation/root-cause.js';
 import type { Incident, IncidentAlert, IncidentStatus } from '../correlation/types.js';
 import type { AlertStatus, Severity } from '../domain/alert.js';
 import type { AlertPattern } from '../readers/patterns.js';
@@ -229,7 +230,7 @@ export class IncidentStore {
         alerts: new Map(alerts.map((a) => [a.fingerprint, stripRow(a)])),
         partition: JSON.parse(row.partition),
         services: new Set(alerts.map((a) => a.service).filter((s): s is string => Boolean(s))),
-        instances: new Set(alerts.map((a) => a.instance).filter((s): s is string => Boolean(s))),
+        instances: new Set(alerts.map((a) => hostOf(a.instance)).filter((s): s is string => Boolean(s))),
         groupKeys: new Set(alerts.map((a) => a.groupKey).filter((s): s is string => Boolean(s))),
         identities: new Set(alerts.map((a) => a.identity)),
         namespaces: new Set(

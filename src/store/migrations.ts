@@ -212,4 +212,43 @@ export const MIGRATIONS: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'diagnoses and LLM usage',
+    sql: `
+      CREATE TABLE diagnoses (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        mode TEXT NOT NULL,
+        requested_by TEXT,
+        question TEXT,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        result TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX diagnoses_status ON diagnoses(status, id);
+      CREATE INDEX diagnoses_incident ON diagnoses(incident_id, id);
+
+      CREATE TABLE llm_usage (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        day TEXT NOT NULL,
+        month TEXT NOT NULL,
+        incident_id INTEGER,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL
+      );
+      CREATE INDEX llm_usage_day ON llm_usage(day);
+      CREATE INDEX llm_usage_month ON llm_usage(month);
+      CREATE INDEX llm_usage_incident ON llm_usage(incident_id);
+    `,
+  },
 ];

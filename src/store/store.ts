@@ -3,7 +3,9 @@ import { AnalysisStore } from './analyses.js';
 import { AuditLog } from './audit-log.js';
 import { CooccurrenceStore } from './cooccurrence.js';
 import { type Db, openDatabase } from './database.js';
+import { DiagnosisStore } from './diagnoses.js';
 import { IncidentStore } from './incidents.js';
+import { LlmUsageStore } from './llm-usage.js';
 import { OutboxStore } from './outbox.js';
 import { RawEventStore } from './raw-events.js';
 
@@ -16,6 +18,8 @@ export class Store {
   readonly cooccurrence: CooccurrenceStore;
   readonly analyses: AnalysisStore;
   readonly audit: AuditLog;
+  readonly diagnoses: DiagnosisStore;
+  readonly llmUsage: LlmUsageStore;
 
   constructor(
     readonly db: Db,
@@ -29,6 +33,8 @@ export class Store {
     this.cooccurrence = new CooccurrenceStore(db);
     this.analyses = new AnalysisStore(db, now);
     this.audit = new AuditLog(db, options.auditKey, now);
+    this.diagnoses = new DiagnosisStore(db, now);
+    this.llmUsage = new LlmUsageStore(db, now);
   }
 
   static open(dataDir: string, options: { auditKey?: string | undefined; now?: () => Date } = {}): Store {

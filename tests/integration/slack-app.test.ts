@@ -78,7 +78,7 @@ describe.each(['http', 'socket'] as const)('AALS in Slack (%s mode)', (transport
     expect(diagnose.body?.response_type).toBe('in_channel');
     expect(JSON.stringify(diagnose.body?.blocks)).toContain('disk space');
     expect(JSON.stringify(diagnose.body?.blocks)).toContain('df -h');
-    const posted = h.slack.messages('alerts').find((m) => m.text.startsWith('Quick diagnosis'));
+    const posted = h.slack.messages('alerts').find((m) => m.text.startsWith('Diagnosis: disk full'));
     expect(posted).toBeDefined();
   });
 

@@ -32,6 +32,8 @@ export interface Harness {
     channel?: string,
     timeoutMs?: number,
   ): Promise<EmulatedMessage[]>;
+  /** Stops AALS (not Slack) and starts it again on the same data, as after a crash or deploy. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,20 +78,26 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logging: { console: false, level: 'debug' as const },
   };
   const config = ConfigSchema.parse(base);
-  const aals = await startAals({
-    config,
-    logger: memoryLogger(logs),
-    inbox: { retryDelaysMs: [100, 300, 600] },
-    dispatch: { updateIntervalMs: 100 },
-    ...options.app,
-  });
-  slack.transport =
-    options.transport === 'socket'
-      ? { type: 'socket' }
-      : { type: 'http', requestUrl: `${aals.url}/slack/events` };
-  if (options.transport === 'socket') await slack.waitFor(() => slack.socketConnections > 0 || null);
+  const launch = async () => {
+    const running = await startAals({
+      config,
+      logger: memoryLogger(logs),
+      inbox: { retryDelaysMs: [100, 300, 600] },
+      dispatch: { updateIntervalMs: 100 },
+      ...options.app,
+    });
+    slack.transport =
+      options.transport === 'socket'
+        ? { type: 'socket' }
+        : { type: 'http', requestUrl: `${running.url}/slack/events` };
+    if (options.transport === 'socket') await slack.waitFor(() => slack.socketConnections > 0 || null);
+    return running;
+  };
+  let aals = await launch();
   return {
-    aals,
+    get aals() {
+      return aals;
+    },
     slack,
     logs,
     dataDir,
@@ -117,6 +125,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         const replies = slack.replies(channel, ts).filter((m) => m.bot_id === slack.app.botId);
         return replies.length >= count ? replies : null;
       }, timeoutMs),
+    async restart() {
+      await aals.stop();
+      aals = await launch();
+    },
     async stop() {
       await aals.stop();
       await slack.stop();

@@ -271,21 +271,21 @@ describe('Correlator: grouping', () => {
     expect([...a.incident.groupKeys]).toEqual(['g1']);
   });
 
-  test('the same host joins, even with unrelated services', () => {
+  test('the same host joins, even with unrelated services and another exporter port', () => {
     const correlator = new Correlator(settings());
     const a = correlator.observe(
       alert('QueueBacklog', { service: 'alpha', instance: 'node-3:9100' }, T0),
       T0,
     );
     const b = correlator.observe(
-      alert('HighLatency', { service: 'beta', instance: 'node-3:9100' }, T0 + 10 * SEC),
+      alert('HighLatency', { service: 'beta', instance: 'node-3:9187' }, T0 + 10 * SEC),
       T0 + 10 * SEC,
     );
     const c = correlator.observe(
       alert('HighLatency', { service: 'gamma', instance: 'node-4:9100' }, T0 + 20 * SEC),
       T0 + 20 * SEC,
     );
-    expect(b).toMatchObject({ change: 'joined', reason: 'same host node-3:9100' });
+    expect(b).toMatchObject({ change: 'joined', reason: 'same host node-3' });
     expect(b.incident.id).toBe(a.incident.id);
     expect(c.change).toBe('opened');
   });

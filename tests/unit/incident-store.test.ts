@@ -328,7 +328,8 @@ describe('IncidentStore: incidents and their alerts', () => {
       incidentAlert('a1', { service: 'orders-db', alertname: 'DatabaseDown', groupKey: 'g1' }),
     );
     expect([...open.services].sort()).toEqual(['checkout', 'orders-db']);
-    expect([...open.instances]).toEqual(['node-1:9100']);
+    // Hosts, not exporter endpoints: node-1:9100 and node-1:9187 are one host.
+    expect([...open.instances]).toEqual(['node-1']);
     expect([...open.groupKeys]).toEqual(['g1']);
     expect([...open.identities].sort()).toEqual(['DatabaseDown|orders-db', 'HighErrorRate|checkout']);
     const resolved = active.find((i) => i.id === 2) as Incident;

@@ -39,16 +39,16 @@ describe('openDatabase and migrations', () => {
     dir.cleanup();
   });
 
-  test('a file database is created in the data dir (made if missing), in WAL mode, at schema version 1', () => {
+  test('a file database is created in the data dir (made if missing), in WAL mode, at the latest schema version', () => {
     const dataDir = join(dir.path, 'nested', 'data');
     const fileDb = openDatabase(dataDir);
     try {
       expect(existsSync(join(dataDir, DATABASE_FILE))).toBe(true);
       expect(fileDb.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(fileDb.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(schemaVersion(fileDb)).toBe(1);
+      expect(schemaVersion(fileDb)).toBe(MIGRATIONS.length);
       const rows = fileDb.prepare('SELECT version, name FROM schema_migrations').all();
-      expect(rows).toEqual([{ version: 1, name: MIGRATIONS[0]?.name }]);
+      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
     } finally {
       fileDb.close();
     }
@@ -61,7 +61,7 @@ describe('openDatabase and migrations', () => {
     const second = openDatabase(dir.path);
     try {
       expect(migrate(second, MIGRATIONS)).toEqual([]);
-      expect(second.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(1);
+      expect(second.prepare('SELECT COUNT(*) FROM schema_migrations').pluck().get()).toBe(MIGRATIONS.length);
       expect(second.prepare('SELECT body FROM raw_events').pluck().all()).toEqual(['{"kept":true}']);
     } finally {
       second.close();
@@ -69,23 +69,24 @@ describe('openDatabase and migrations', () => {
   });
 
   test('migrate applies only versions it has not applied, in version order', () => {
+    const latest = MIGRATIONS.length;
     const extra = [
-      { version: 3, name: 'third', sql: 'CREATE TABLE t3 (x INTEGER)' },
-      { version: 2, name: 'second', sql: 'CREATE TABLE t2 (x INTEGER)' },
+      { version: latest + 2, name: 'third', sql: 'CREATE TABLE t3 (x INTEGER)' },
+      { version: latest + 1, name: 'second', sql: 'CREATE TABLE t2 (x INTEGER)' },
     ];
-    expect(migrate(db, [...MIGRATIONS, ...extra])).toEqual([2, 3]);
-    expect(schemaVersion(db)).toBe(3);
+    expect(migrate(db, [...MIGRATIONS, ...extra])).toEqual([latest + 1, latest + 2]);
+    expect(schemaVersion(db)).toBe(latest + 2);
     expect(migrate(db, [...MIGRATIONS, ...extra])).toEqual([]);
   });
 
   test('a failing migration is rolled back and not recorded', () => {
     const broken = {
-      version: 2,
+      version: MIGRATIONS.length + 1,
       name: 'broken',
       sql: 'CREATE TABLE half (x INTEGER); SELECT * FROM no_such_table;',
     };
     expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/no_such_table/);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
     expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
   });
 

@@ -4,7 +4,7 @@ import { formatDuration, slackDate } from '../../util/time.js';
 import { code, escapeMrkdwn, truncate } from './text.js';
 
 /** One line per metric finding, most telling first, for the incident summary. Pure. */
-const ORDER: Finding['kind'][] = [
+export const FINDING_ORDER: Finding['kind'][] = [
   'unreachable',
   'forecast',
   'anomaly',
@@ -17,7 +17,7 @@ const ORDER: Finding['kind'][] = [
 ];
 
 export function findingLines(findings: Finding[], now: Date, limit = 6): string[] {
-  const sorted = [...findings].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const sorted = [...findings].sort((a, b) => FINDING_ORDER.indexOf(a.kind) - FINDING_ORDER.indexOf(b.kind));
   const lines = sorted.map((finding) => findingLine(finding, now)).filter((l): l is string => l !== null);
   const noData = findings.filter((f) => f.kind === 'no_data').length;
   const shown = lines.slice(0, limit);
@@ -78,4 +78,12 @@ function signed(v: number): string {
 
 function time(t: number): string {
   return slackDate(new Date(t).toISOString(), '{time}');
+}
+
+/** A finding line without Slack markup (dates as written, no emoji, no bold), for prompts and memory. */
+export function plainLine(line: string): string {
+  return line
+    .replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, '$1')
+    .replace(/:[a-z_]+: /g, '')
+    .replace(/\*/g, '');
 }

@@ -1,11 +1,13 @@
 import type { RootCause } from '../../correlation/types.js';
 import { type Severity, severityRank } from '../../domain/alert.js';
+import type { Diagnosis } from '../../domain/diagnosis.js';
 import type { Similar } from '../../memory/service.js';
 import type { AlertPattern } from '../../readers/patterns.js';
 import type { AnalysisRow } from '../../store/analyses.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
 import { BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
+import { diagnosisBlocks } from './diagnosis.js';
 import { findingLines } from './findings.js';
 import { similarBlocks } from './similar.js';
 import { code, escapeMrkdwn, truncate } from './text.js';
@@ -28,6 +30,8 @@ export interface IncidentView {
   analysis?: AnalysisRow | null;
   /** Similar past incidents and runbooks from incident memory, once looked up. */
   similar?: Similar | null;
+  /** The latest diagnosis; pending while a fuller one (the LLM's) is still running. */
+  diagnosis?: { result: Diagnosis; pending: boolean } | null;
 }
 
 export interface ViewOptions {
@@ -177,6 +181,7 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
       blocks: [
         section(alertDetail(alerts[0], options)),
         ...metricsBlocks(view, options),
+        ...diagnosisPart(view),
         context(`Incident #${incident.id} · ${statusLine(view, options)}`),
         ...similarBlocks(incident.id, view.similar ?? null, incident.resolution),
       ],
@@ -221,12 +226,17 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
     blocks.push(section(`*Alerts:*\n${lines.join('\n')}`));
   }
   blocks.push(...metricsBlocks(view, options));
+  blocks.push(...diagnosisPart(view));
   const notes = [`Incident #${incident.id}`];
   if (view.mergedFrom.length) notes.push(`merged from ${view.mergedFrom.map((id) => `#${id}`).join(', ')}`);
   notes.push(`updated ${slackDate(options.now.toISOString(), '{time}')}`);
   blocks.push(context(notes.join(' · ')));
   blocks.push(...similarBlocks(incident.id, view.similar ?? null, incident.resolution));
   return { text, blocks };
+}
+
+function diagnosisPart(view: IncidentView): Array<Record<string, unknown>> {
+  return view.diagnosis ? diagnosisBlocks(view.diagnosis.result, view.diagnosis.pending) : [];
 }
 
 /** What the metric analysis found, or why it could not run. */

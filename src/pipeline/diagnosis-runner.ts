@@ -1,0 +1,173 @@
+import type { Logger } from 'winston';
+import type { Topology } from '../correlation/topology.js';
+import type { Diagnoser } from '../diagnosis/diagnoser.js';
+import type { DiagnosisInput } from '../diagnosis/evidence.js';
+import { errorMessage } from '../errors.js';
+import type { IncidentView } from '../slack/views/incident-summary.js';
+import type { DiagnosisJob } from '../store/diagnoses.js';
+import type { Store } from '../store/store.js';
+import { loadIncidentView } from './incident-view.js';
+
+/**
+ * Diagnoses incidents in the background, so the first reply never waits for it. Each job stores
+ * the rules diagnosis at once (the summary shows it within milliseconds), waits briefly for the
+ * metric analysis and incident memory to finish so the model sees their evidence, then stores the
+ * full diagnosis (LLM, or rules over the complete evidence), which replaces the first one in the
+ * summary. Jobs a crash interrupted run again after a restart.
+ */
+export interface DiagnosisRunnerDeps {
+  store: Store;
+  diagnoser: Diagnoser;
+  topology: () => Topology;
+  logger: Logger;
+  onStored: () => void;
+  /** How long a job waits for the analysis and memory lookup before diagnosing without them. */
+  evidenceWaitMs?: number;
+  concurrency?: number;
+}
+
+const MAX_ATTEMPTS = 3;
+const POLL_MS = 25;
+
+export class DiagnosisRunner {
+  private running = 0;
+  private stopped = false;
+  private readonly inFlight = new Set<number>();
+  private readonly idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly deps: DiagnosisRunnerDeps) {}
+
+  wake(): void {
+    if (this.stopped) return;
+    const limit = this.deps.concurrency ?? 4;
+    for (const job of this.deps.store.diagnoses.unfinished(limit * 2)) {
+      if (this.running >= limit) break;
+      if (this.inFlight.has(job.id)) continue;
+      this.inFlight.add(job.id);
+      this.running++;
+      this.run(job)
+        .catch((error) =>
+          this.deps.logger.error('diagnosis job failed', { job: job.id, error: errorMessage(error) }),
+        )
+        .finally(() => {
+          this.running--;
+          this.inFlight.delete(job.id);
+          this.wake();
+        });
+    }
+    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0 && this.deps.store.diagnoses.unfinished(1).length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const deadline = Date.now() + 5000;
+    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async run(job: DiagnosisJob): Promise<void> {
+    const { store, diagnoser } = this.deps;
+    if (job.attempts >= MAX_ATTEMPTS) {
+      store.diagnoses.fail(job.id, `gave up after ${job.attempts} attempts`);
+      return;
+    }
+    store.diagnoses.start(job.id);
+    const first = this.view(job.incidentId);
+    if (!first) {
+      store.diagnoses.fail(job.id, 'the incident no longer exists');
+      return;
+    }
+    const complete = this.evidenceComplete(first);
+    if (!complete && !job.result && !store.diagnoses.latestFor(job.incidentId)) {
+      const rules = await diagnoser.diagnose(diagnosisInput(first, job.question), { rulesOnly: true });
+      store.transaction(() => {
+        store.diagnoses.interim(job.id, rules);
+        store.incidents.bumpSummary(job.incidentId);
+      });
+      this.deps.onStored();
+    }
+    const view = complete ? first : ((await this.evidence(job.incidentId)) ?? first);
+    const diagnosis = await diagnoser.diagnose(diagnosisInput(view, job.question), { mode: job.mode });
+    store.transaction(() => {
+      store.diagnoses.finish(job.id, diagnosis);
+      store.incidents.bumpSummary(job.incidentId);
+      store.audit.append({
+        actor: 'aals',
+        action: 'diagnosis.done',
+        subject: `incident:${job.incidentId}`,
+        details: {
+          job: job.id,
+          mode: job.mode,
+          author: diagnosis.author,
+          cached: diagnosis.cached,
+          costUsd: diagnosis.usage?.costUsd ?? 0,
+          notes: diagnosis.notes,
+          commands: diagnosis.actions.map((a) => ({ command: a.command, risk: a.assessment.risk })),
+        },
+      });
+    });
+    this.deps.logger.info('diagnosis done', {
+      incident: job.incidentId,
+      author: diagnosis.author,
+      millis: diagnosis.millis,
+      costUsd: diagnosis.usage?.costUsd ?? 0,
+    });
+    this.deps.onStored();
+  }
+
+  private view(incidentId: number): IncidentView | null {
+    return loadIncidentView(this.deps.store, incidentId, this.deps.topology());
+  }
+
+  private evidenceComplete(view: IncidentView): boolean {
+    return (
+      view.similar !== null &&
+      view.similar !== undefined &&
+      !this.deps.store.analyses.pendingFor(view.incident.id)
+    );
+  }
+
+  /** The incident once its analysis (if any) and memory lookup are done, or at the wait limit. */
+  private async evidence(incidentId: number): Promise<IncidentView | null> {
+    const deadline = Date.now() + (this.deps.evidenceWaitMs ?? 5000);
+    for (;;) {
+      const view = this.view(incidentId);
+      if (!view || this.stopped || Date.now() >= deadline || this.evidenceComplete(view)) return view;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+}
+
+/** What the diagnoser needs from an incident as the summary shows it. */
+export function diagnosisInput(view: IncidentView, question?: string | null): DiagnosisInput {
+  const analysis = view.analysis;
+  return {
+    incidentId: view.incident.id,
+    environment: view.incident.environment,
+    alerts: view.alerts.map((a) => ({
+      fingerprint: a.fingerprint,
+      alertname: a.alertname,
+      severity: a.severity,
+      status: a.status,
+      service: a.service,
+      instance: a.instance,
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      pattern: a.pattern,
+    })),
+    roots: view.roots,
+    findings: analysis?.status === 'done' ? (analysis.findings ?? []) : null,
+    analysisError: analysis?.status === 'failed' ? (analysis.error ?? 'unknown error') : null,
+    similar: view.similar ?? null,
+    ...(question ? { question } : {}),
+  };
+}

@@ -1,0 +1,71 @@
+import type { Decision, RiskLevel } from '../domain/risk.js';
+import type { PolicyConfig } from './config.js';
+import type { Effect } from './verdict.js';
+
+export type EnvironmentName = 'development' | 'staging' | 'production';
+
+/** A change takes its risk from where it runs: the seed's development/staging/production ladder. */
+export const CHANGE_RISK: Record<EnvironmentName, RiskLevel> = {
+  development: 'LOW_RISK',
+  staging: 'MEDIUM_RISK',
+  production: 'HIGH_RISK',
+};
+
+export function riskOf(effect: Exclude<Effect, 'none'>, environment: EnvironmentName): RiskLevel {
+  if (effect === 'read') return 'READ_ONLY';
+  if (effect === 'change') return CHANGE_RISK[environment];
+  return 'CRITICAL';
+}
+
+export interface PolicyDecision {
+  decision: Decision;
+  approvals: number;
+  /** Says what happens next, for the reason line. */
+  explanation: string;
+}
+
+/**
+ * The matrix cell for environment × risk. `approval` means the environment's requiredApprovals
+ * (distinct people); CRITICAL can only be manual or denied (the schema enforces it).
+ */
+export function decide(
+  risk: RiskLevel,
+  environment: EnvironmentName,
+  policy: PolicyConfig,
+  requiredApprovals: number,
+): PolicyDecision {
+  const cell = policy.matrix[environment][risk];
+  if (typeof cell === 'object') return approval(cell.approval, environment);
+  switch (cell) {
+    case 'auto':
+      return { decision: 'auto', approvals: 0, explanation: 'runs without approval' };
+    case 'notify':
+      return {
+        decision: 'notify',
+        approvals: 0,
+        explanation: `${environment}: runs, then reports in the thread`,
+      };
+    case 'approval':
+      return approval(Math.max(1, requiredApprovals), environment);
+    case 'manual':
+      return {
+        decision: 'manual',
+        approvals: 0,
+        explanation: 'never run by AALS: shown for a human to run by hand',
+      };
+    case 'denied':
+      return {
+        decision: 'denied',
+        approvals: 0,
+        explanation: `the ${environment} policy denies ${risk} commands`,
+      };
+  }
+}
+
+function approval(n: number, environment: EnvironmentName): PolicyDecision {
+  return {
+    decision: 'approval',
+    approvals: n,
+    explanation: `${environment} needs ${n} approval${n === 1 ? '' : 's'} from distinct people`,
+  };
+}

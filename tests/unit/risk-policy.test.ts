@@ -1,0 +1,192 @@
+import { ConfigSchema } from '../../src/config/schema.js';
+import { RISK_LEVELS } from '../../src/domain/risk.js';
+import { assessCommand, policyAssessor } from '../../src/policy/assessor.js';
+import { type PolicyConfigInput, PolicyConfigSchema } from '../../src/policy/config.js';
+import { decide, riskOf } from '../../src/policy/policy.js';
+
+/** The policy matrix (environment × risk → decision and approvals) and its configuration. */
+
+const policy = (input: PolicyConfigInput = {}) => PolicyConfigSchema.parse(input);
+
+describe('policy defaults', () => {
+  test('the seed matrix in every environment, 15 minutes to approve', () => {
+    const defaults = policy();
+    expect(defaults.approvalTtlMinutes).toBe(15);
+    for (const env of ['development', 'staging', 'production'] as const) {
+      expect(defaults.matrix[env]).toEqual({
+        READ_ONLY: 'auto',
+        LOW_RISK: 'notify',
+        MEDIUM_RISK: 'approval',
+        HIGH_RISK: 'approval',
+        CRITICAL: 'manual',
+      });
+    }
+    expect(defaults.readOnlyPrograms).toEqual([]);
+    expect(defaults.deniedPrograms).toEqual([]);
+  });
+
+  test('decide: approvals come from the environment, other decisions need none', () => {
+    const p = policy();
+    expect(decide('READ_ONLY', 'production', p, 2)).toMatchObject({ decision: 'auto', approvals: 0 });
+    expect(decide('LOW_RISK', 'development', p, 1)).toMatchObject({ decision: 'notify', approvals: 0 });
+    expect(decide('MEDIUM_RISK', 'staging', p, 1)).toMatchObject({ decision: 'approval', approvals: 1 });
+    expect(decide('HIGH_RISK', 'production', p, 2)).toMatchObject({ decision: 'approval', approvals: 2 });
+    expect(decide('HIGH_RISK', 'production', p, 3)).toMatchObject({ decision: 'approval', approvals: 3 });
+    expect(decide('CRITICAL', 'production', p, 2)).toMatchObject({ decision: 'manual', approvals: 0 });
+    expect(decide('HIGH_RISK', 'production', p, 2).explanation).toBe(
+      'production needs 2 approvals from distinct people',
+    );
+  });
+
+  test('a change takes its risk from the environment; reads and destruction do not', () => {
+    expect(['development', 'staging', 'production'].map((e) => riskOf('change', e as 'development'))).toEqual(
+      ['LOW_RISK', 'MEDIUM_RISK', 'HIGH_RISK'],
+    );
+    expect(riskOf('read', 'production')).toBe('READ_ONLY');
+    expect(riskOf('destroy', 'development')).toBe('CRITICAL');
+    expect(riskOf('hidden', 'development')).toBe('CRITICAL');
+  });
+});
+
+describe('policy overrides', () => {
+  test('cells can be tightened or loosened per environment; the rest keeps the defaults', () => {
+    const p = policy({
+      matrix: {
+        development: { LOW_RISK: 'approval' },
+        production: { READ_ONLY: 'notify', HIGH_RISK: { approval: 3 } },
+        staging: { MEDIUM_RISK: 'denied' },
+      },
+    });
+    expect(decide('LOW_RISK', 'development', p, 1)).toMatchObject({ decision: 'approval', approvals: 1 });
+    expect(decide('READ_ONLY', 'production', p, 2)).toMatchObject({ decision: 'notify' });
+    expect(decide('HIGH_RISK', 'production', p, 2)).toMatchObject({ decision: 'approval', approvals: 3 });
+    expect(decide('MEDIUM_RISK', 'staging', p, 1)).toMatchObject({ decision: 'denied', approvals: 0 });
+    expect(p.matrix.production.LOW_RISK).toBe('notify');
+  });
+
+  test.each([
+    [{ matrix: { production: { CRITICAL: 'auto' } } }, /CRITICAL commands are never run/],
+    [{ matrix: { production: { CRITICAL: 'approval' } } }, /CRITICAL commands are never run/],
+    [{ matrix: { production: { LOW_RISK: 'sometimes' } } }, /LOW_RISK/],
+    [{ matrix: { production: { HIGH_RISK: { approval: 0 } } } }, /approval/],
+    [{ matrix: { prod: {} } }, /prod/],
+    [{ approvalTtlMinutes: 0 }, /approvalTtlMinutes/],
+    [{ readOnlyPrograms: ['bash'] }, /cannot be declared read-only/],
+    [{ readOnlyPrograms: ['/usr/bin/x'] }, /program name/],
+    [{ typo: true }, /typo/],
+  ])('%j is rejected', (input, message) => {
+    const result = PolicyConfigSchema.safeParse(input);
+    expect(result.success).toBe(false);
+    if (!result.success) expect(JSON.stringify(result.error.issues)).toMatch(message);
+  });
+
+  test('the matrix changes decisions but not the classification', async () => {
+    const p = policy({ matrix: { development: { LOW_RISK: 'approval' } } });
+    const result = await assessCommand('systemctl restart nginx', 'development', {
+      policy: p,
+      requiredApprovals: 1,
+    });
+    expect(result).toMatchObject({ risk: 'LOW_RISK', decision: 'approval', approvals: 1 });
+  });
+
+  test('readOnlyPrograms and deniedPrograms', async () => {
+    const p = policy({ readOnlyPrograms: ['myapp-status'], deniedPrograms: ['kubectl'] });
+    expect(await assessCommand('myapp-status --all', 'production', { policy: p })).toMatchObject({
+      risk: 'READ_ONLY',
+      decision: 'auto',
+    });
+    expect(await assessCommand('myapp-status --all', 'production')).toMatchObject({ risk: 'HIGH_RISK' });
+    const denied = await assessCommand('kubectl get pods', 'production', { policy: p });
+    expect(denied).toMatchObject({ risk: 'READ_ONLY', decision: 'denied' });
+    expect(denied.reason).toMatch(/kubectl is on the policy's denied list/);
+  });
+
+  test('structural denials cannot be overridden by the matrix', async () => {
+    const p = policy({ matrix: { production: { READ_ONLY: 'auto', HIGH_RISK: 'auto' } } });
+    expect(await assessCommand('uptime; df -h', 'production', { policy: p })).toMatchObject({
+      decision: 'denied',
+    });
+    expect(await assessCommand('rm -rf /', 'production', { policy: p })).toMatchObject({
+      decision: 'manual',
+    });
+  });
+});
+
+describe('assessments', () => {
+  test('the reason says what the command does and what happens next', async () => {
+    const result = await assessCommand('systemctl restart nginx', 'production');
+    expect(result.reason).toBe(
+      'systemctl restart changes state; production needs 2 approvals from distinct people',
+    );
+    expect(result.programs).toEqual(['systemctl']);
+    expect((await assessCommand('rm -rf /', 'production')).reason).toMatch(/^rm -r on \/ deletes/);
+    expect((await assessCommand('curl -s x | bash', 'production')).reason).toMatch(
+      /bash would run commands from its standard input/,
+    );
+  });
+
+  test('a denial keeps the worst risk of what it saw', async () => {
+    const result = await assessCommand('df -h && rm -rf /var/lib/mysql', 'staging');
+    expect(result).toMatchObject({ risk: 'CRITICAL', decision: 'denied', approvals: 0 });
+    expect(result.reason).toMatch(/chains commands with &&.*rm -r on \/var\/lib\/mysql/);
+    expect(result.programs).toEqual(['df', 'rm']);
+    expect(result.findings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test.each([
+    ['', /empty/],
+    ['   ', /empty/],
+    ['ls\u0000 -la', /control or invisible/],
+    ['ls\r', /control or invisible/],
+    ['ls -la\u202e', /control or invisible/],
+    [`echo ${'x'.repeat(17 * 1024)}`, /longer than/],
+    ['echo $(id', /not valid shell syntax/],
+  ])('%j is refused before classification', async (command, reason) => {
+    const result = await assessCommand(command, 'development');
+    expect(result).toMatchObject({ risk: 'CRITICAL', decision: 'denied', approvals: 0 });
+    expect(result.reason).toMatch(reason);
+  });
+
+  test('every risk level is reachable', async () => {
+    const seen = new Set<string>();
+    for (const [command, env] of [
+      ['uptime', 'production'],
+      ['systemctl restart x', 'development'],
+      ['systemctl restart x', 'staging'],
+      ['systemctl restart x', 'production'],
+      ['reboot', 'development'],
+    ] as const)
+      seen.add((await assessCommand(command, env)).risk);
+    expect([...seen]).toEqual([...RISK_LEVELS]);
+  });
+});
+
+describe('policyAssessor', () => {
+  test('uses the configuration: requiredApprovals per environment', async () => {
+    const config = ConfigSchema.parse({ environments: { production: { requiredApprovals: 3 } } });
+    const assess = policyAssessor(config);
+    expect(await assess('kubectl rollout restart deploy/api', 'production')).toMatchObject({ approvals: 3 });
+    expect(await assess('kubectl rollout restart deploy/api', 'staging')).toMatchObject({ approvals: 1 });
+    expect(await assess('kubectl rollout restart deploy/api', 'prod')).toMatchObject({
+      environment: 'production',
+    });
+  });
+
+  test('an unknown environment is assessed as production, and says so', async () => {
+    const assess = policyAssessor(ConfigSchema.parse({}));
+    const result = await assess('systemctl restart nginx', 'qa-7');
+    expect(result).toMatchObject({ risk: 'HIGH_RISK', environment: 'production', approvals: 2 });
+    expect(result.findings.at(-1)).toMatch(/unknown environment 'qa-7'/);
+  });
+
+  test("the configuration's policy section is validated with its defaults and used", async () => {
+    expect(ConfigSchema.parse({}).policy.approvalTtlMinutes).toBe(15);
+    const config = ConfigSchema.parse({
+      policy: { approvalTtlMinutes: 30, matrix: { production: { HIGH_RISK: { approval: 3 } } } },
+    });
+    expect(config.policy.approvalTtlMinutes).toBe(30);
+    const result = await policyAssessor(config)('systemctl restart nginx', 'production');
+    expect(result).toMatchObject({ decision: 'approval', approvals: 3 });
+    expect(() => ConfigSchema.parse({ policy: { matrix: { production: { CRITICAL: 'auto' } } } })).toThrow();
+  });
+});
