@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'winston';
-import { environmentOf, isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
+import { environmentOf, isModuleEnabled, llmProvider, type SlackMode, slackMode } from './config/derived.js';
 import type { AalsConfig } from './config/schema.js';
 import type { Diagnoser } from './diagnosis/diagnoser.js';
 import { createDiagnoser } from './diagnosis/factory.js';
@@ -17,7 +17,7 @@ import { IncidentMemory } from './memory/service.js';
 import { createLogger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { AnalysisRunner } from './pipeline/analysis-runner.js';
-import { DiagnosisRunner } from './pipeline/diagnosis-runner.js';
+import { DiagnosisRunner, withLiveDiagnosis } from './pipeline/diagnosis-runner.js';
 import { Dispatcher, type DispatcherOptions } from './pipeline/dispatcher.js';
 import { Inbox, type InboxOptions } from './pipeline/inbox.js';
 import { IncidentTracker } from './pipeline/incident-tracker.js';
@@ -111,7 +111,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const tracker = new IncidentTracker(store, config.correlation, {
     permalink,
     analyze: Boolean(analyzer),
-    diagnose: true,
+    // Without an LLM the summary's live rules diagnosis is all there is: no job needed.
+    diagnose: llmProvider(config) !== 'rules',
   });
   const dispatcher = new Dispatcher({
     store,
@@ -122,6 +123,11 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       return slack.client;
     }),
     topology: () => tracker.correlator.topology,
+    decorate: (view) =>
+      withLiveDiagnosis(view, store, diagnoser, (id) => {
+        store.incidents.bumpSummary(id);
+        dispatcher.wake();
+      }),
     viewOptions: () => ({
       now: new Date(),
       recurringWindowMinutes: config.patterns.recurring.windowMinutes,
@@ -273,6 +279,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     store.close();
     throw error;
   }
+  // The rules' own commands get their policy verdicts now, so the first summaries can show them.
+  await diagnoser.warm(['development', 'staging', 'production']);
   const recovered = inbox.recover();
   dispatcher.wake();
   analysis?.wake();

@@ -147,8 +147,10 @@ async function main(): Promise<void> {
     print('   [targets at 100,000: build ≤ 60 s, top-5 query p95 ≤ 50 ms]');
   }
   if (!only || only === 'diagnosis') {
-    await diagnosisBenchmark(print, 20, 1);
-    await diagnosisBenchmark(print, 20, 2);
+    await diagnosisBenchmark(print, 20, 1, 2000);
+    await diagnosisBenchmark(print, 20, 2, 2000);
+    // Beyond Slack's edit budget: shows the queueing, not a target.
+    await diagnosisBenchmark(print, 20, 1, 500);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

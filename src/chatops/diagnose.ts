@@ -1,8 +1,7 @@
 import type { CorrelationSettings } from '../correlation/types.js';
 import type { Diagnoser } from '../diagnosis/diagnoser.js';
-import { inputFromAlerts } from '../diagnosis/from-alerts.js';
+import { alertFromText, inputFromAlerts } from '../diagnosis/from-alerts.js';
 import type { Alert } from '../domain/alert.js';
-import { labelsFingerprint } from '../domain/fingerprint.js';
 import { parseSlackMessage } from '../readers/registry.js';
 import { BLOCK_KIT_LIMITS } from '../slack/block-kit-limits.js';
 import { diagnosisBlocks } from '../slack/views/diagnosis.js';
@@ -69,7 +68,7 @@ export async function textDiagnosis(
   const parsed = parseSlackMessage({ text }, { receivedAt: ctx.now }).alerts[0];
   const related = parsed ? [] : relatedAlerts(ctx.store, questionTerms(text));
   // With no alert to go on, the question itself is read as one, so the rules still match its words.
-  const alerts: Alert[] = parsed ? [parsed] : related.length > 0 ? related : [questionAlert(text, ctx.now)];
+  const alerts: Alert[] = parsed ? [parsed] : related.length > 0 ? related : [alertFromText(text, ctx.now)];
   const lines: string[] = [];
   if (parsed) {
     const where = whereOf(parsed.labels);
@@ -103,20 +102,4 @@ export async function textDiagnosis(
   const diagnosis = await ctx.diagnoser.diagnose(input, { rulesOnly: options.rulesOnly });
   blocks.push(...diagnosisBlocks(diagnosis, options.rulesOnly && ctx.diagnoser.usesLlm));
   return { text: `Diagnosis: ${truncate(subject, 100)}`, blocks };
-}
-
-function questionAlert(text: string, now: Date): Alert {
-  const alertname = text.replace(/\s+/g, ' ').trim().slice(0, 120) || 'question';
-  return {
-    source: 'text',
-    status: 'firing',
-    alertname,
-    severity: 'unknown',
-    labels: { alertname },
-    annotations: {},
-    startsAt: now.toISOString(),
-    endsAt: null,
-    fingerprint: labelsFingerprint({ alertname }),
-    count: 1,
-  };
 }

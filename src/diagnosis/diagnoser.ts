@@ -11,6 +11,7 @@ import { type Redactor, redactStrings } from '../llm/redaction.js';
 import { CircuitBreaker } from '../llm/resilience.js';
 import { type DiagnosisToolbox, toolSpecs } from '../llm/tools.js';
 import { buildEvidence, type DiagnosisInput, type EvidenceItem } from './evidence.js';
+import { HINT_COMMANDS } from './hints.js';
 import { hostOf, type Language, rulesDiagnosis } from './rules.js';
 
 /**
@@ -57,6 +58,7 @@ export interface DiagnoseOptions {
 
 export class Diagnoser {
   private readonly cache: AnswerCache<Diagnosis>;
+  private readonly assessed = new Map<string, RiskAssessment>();
   readonly breaker: CircuitBreaker;
 
   constructor(private readonly deps: DiagnoserDeps) {
@@ -142,6 +144,37 @@ export class Diagnoser {
     return this.finish(input, rules(), 'rules', [fallbackNote(outcome)], usage, false, started);
   }
 
+  /**
+   * The rules diagnosis, synchronously, for rendering a summary without waiting: commands whose
+   * policy verdict is not known yet are left out and listed in `unassessed` (call `assess` on them,
+   * then render again).
+   */
+  rulesNow(input: DiagnosisInput, now = new Date()): { diagnosis: Diagnosis; unassessed: string[] } {
+    const draft = rulesDiagnosis(input, buildEvidence(input, now), this.deps.settings.language);
+    const unassessed = draft.actions
+      .map((a) => a.command)
+      .filter((command) => !this.assessed.has(assessmentKey(command, input.environment)));
+    return { diagnosis: this.compose(input, draft, 'rules', [], null, false, now.getTime()), unassessed };
+  }
+
+  /** The policy's verdict, remembered (commands repeat across incidents; the policy is fixed at start). */
+  async assess(command: string, environment: string): Promise<RiskAssessment> {
+    const key = assessmentKey(command, environment);
+    const known = this.assessed.get(key);
+    if (known) return known;
+    const assessment = await this.deps.assess(command, environment);
+    if (this.assessed.size >= MAX_ASSESSED) this.assessed.clear();
+    this.assessed.set(key, assessment);
+    return assessment;
+  }
+
+  /** Classifies the rules' own commands ahead, so summaries can show them at once. */
+  async warm(environments: readonly string[]): Promise<void> {
+    await Promise.all(
+      environments.flatMap((env) => HINT_COMMANDS.map((command) => this.assess(command, env))),
+    );
+  }
+
   close(): void {
     this.cache.close();
   }
@@ -167,7 +200,7 @@ export class Diagnoser {
           onUsage: (usage, model) => this.deps.recordUsage(input.incidentId, usage, model),
           budgetExceeded: () => this.deps.budget.exceeded(input.incidentId),
           describeRisk: async (command) => {
-            const verdict = await this.deps.assess(command, input.environment);
+            const verdict = await this.assess(command, input.environment);
             return `${verdict.risk}, ${verdict.decision}: ${verdict.reason}`;
           },
           ...(this.deps.retry ? { retry: this.deps.retry } : {}),
@@ -211,15 +244,30 @@ export class Diagnoser {
     cached: boolean,
     started: number,
   ): Promise<Diagnosis> {
+    await Promise.all(draft.actions.map((a) => this.assess(a.command, input.environment)));
+    return this.compose(input, draft, author, notes, usage, cached, started);
+  }
+
+  /** Builds the diagnosis from classified commands only (those without a verdict are left out). */
+  private compose(
+    input: DiagnosisInput,
+    draft: ModelDiagnosis,
+    author: string,
+    notes: string[],
+    usage: DiagnosisUsage | null,
+    cached: boolean,
+    started: number,
+  ): Diagnosis {
     const defaultHost = input.alerts[0] ? hostOf(input.alerts[0]) : null;
     const actions: ProposedAction[] = [];
     for (const action of draft.actions) {
-      const host = action.host ?? defaultHost;
+      const assessment = this.assessed.get(assessmentKey(action.command, input.environment));
+      if (!assessment) continue;
       actions.push({
         command: action.command,
-        host,
+        host: action.host ?? defaultHost,
         purpose: action.purpose,
-        assessment: await this.deps.assess(action.command, input.environment),
+        assessment,
       });
     }
     const diagnosis: Diagnosis = {
@@ -321,4 +369,10 @@ function fallbackNote(outcome: Extract<AgentOutcome, { status: 'failed' }>): str
     default:
       return `The LLM provider failed (${outcome.reason.slice(0, 300)}). Rules diagnosis.`;
   }
+}
+
+const MAX_ASSESSED = 10_000;
+
+function assessmentKey(command: string, environment: string): string {
+  return `${environment}\u0000${command}`;
 }

@@ -3,6 +3,7 @@ import { Correlator } from '../correlation/correlator.js';
 import { rankRootCauses } from '../correlation/root-cause.js';
 import type { CorrelationSettings, Incident } from '../correlation/types.js';
 import type { Alert } from '../domain/alert.js';
+import { labelsFingerprint } from '../domain/fingerprint.js';
 import type { Similar } from '../memory/service.js';
 import type { DiagnosisInput } from './evidence.js';
 
@@ -70,5 +71,22 @@ export function inputFromAlerts(
     analysisError: context.analysisError ?? null,
     similar: context.similar ?? null,
     question: context.question,
+  };
+}
+
+/** A question or free text read as an alert named by it, so the rules still match its words. */
+export function alertFromText(text: string, now: Date): Alert {
+  const alertname = text.replace(/\s+/g, ' ').trim().slice(0, 120) || 'question';
+  return {
+    source: 'text',
+    status: 'firing',
+    alertname,
+    severity: 'unknown',
+    labels: { alertname },
+    annotations: {},
+    startsAt: now.toISOString(),
+    endsAt: null,
+    fingerprint: labelsFingerprint({ alertname }),
+    count: 1,
   };
 }

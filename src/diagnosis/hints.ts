@@ -119,3 +119,6 @@ export function hintsFor(alert: Pick<Alert, 'alertname' | 'annotations'>): Hint[
     .join(' ');
   return RULES.filter((rule) => rule.match.test(text)).map(({ match: _match, ...hint }) => hint);
 }
+
+/** Every command the hints propose (the rules' commands, classified ahead at start). */
+export const HINT_COMMANDS: readonly string[] = [...new Set(RULES.flatMap((rule) => rule.commands))];

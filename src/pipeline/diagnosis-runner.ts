@@ -9,11 +9,11 @@ import type { Store } from '../store/store.js';
 import { loadIncidentView } from './incident-view.js';
 
 /**
- * Diagnoses incidents in the background, so the first reply never waits for it. Each job stores
- * the rules diagnosis at once (the summary shows it within milliseconds), waits briefly for the
- * metric analysis and incident memory to finish so the model sees their evidence, then stores the
- * full diagnosis (LLM, or rules over the complete evidence), which replaces the first one in the
- * summary. Jobs a crash interrupted run again after a restart.
+ * Diagnoses incidents with the LLM in the background, so the first reply never waits for it. Until
+ * a job finishes, the summary shows the rules diagnosis computed live from the current evidence
+ * (`withLiveDiagnosis`). A job waits briefly for the metric analysis and incident memory so the
+ * model sees their evidence, then stores its diagnosis (or the rules with a note saying why not),
+ * which replaces the rules one. Jobs a crash interrupted run again after a restart.
  */
 export interface DiagnosisRunnerDeps {
   store: Store;
@@ -39,7 +39,8 @@ export class DiagnosisRunner {
 
   wake(): void {
     if (this.stopped) return;
-    const limit = this.deps.concurrency ?? 4;
+    // Diagnoses wait on the LLM, not the CPU: many can run at once.
+    const limit = this.deps.concurrency ?? 16;
     for (const job of this.deps.store.diagnoses.unfinished(limit * 2)) {
       if (this.running >= limit) break;
       if (this.inFlight.has(job.id)) continue;
@@ -85,16 +86,7 @@ export class DiagnosisRunner {
       store.diagnoses.fail(job.id, 'the incident no longer exists');
       return;
     }
-    const complete = this.evidenceComplete(first);
-    if (!complete && !job.result && !store.diagnoses.latestFor(job.incidentId)) {
-      const rules = await diagnoser.diagnose(diagnosisInput(first, job.question), { rulesOnly: true });
-      store.transaction(() => {
-        store.diagnoses.interim(job.id, rules);
-        store.incidents.bumpSummary(job.incidentId);
-      });
-      this.deps.onStored();
-    }
-    const view = complete ? first : ((await this.evidence(job.incidentId)) ?? first);
+    const view = this.evidenceComplete(first) ? first : ((await this.evidence(job.incidentId)) ?? first);
     const diagnosis = await diagnoser.diagnose(diagnosisInput(view, job.question), { mode: job.mode });
     store.transaction(() => {
       store.diagnoses.finish(job.id, diagnosis);
@@ -170,4 +162,27 @@ export function diagnosisInput(view: IncidentView, question?: string | null): Di
     similar: view.similar ?? null,
     ...(question ? { question } : {}),
   };
+}
+
+/**
+ * The summary's diagnosis: the stored one when a job finished (marked pending while another runs),
+ * else the rules over the current evidence. Commands the policy has not classified yet are
+ * classified in the background, then `onAssessed` asks for the summary again.
+ */
+export function withLiveDiagnosis(
+  view: IncidentView,
+  store: Store,
+  diagnoser: Diagnoser,
+  onAssessed: (incidentId: number) => void,
+): IncidentView {
+  const pending = diagnoser.usesLlm && store.diagnoses.pendingFor(view.incident.id) !== null;
+  if (view.diagnosis) return { ...view, diagnosis: { result: view.diagnosis.result, pending } };
+  const { diagnosis, unassessed } = diagnoser.rulesNow(diagnosisInput(view));
+  if (unassessed.length > 0) {
+    Promise.all(unassessed.map((command) => diagnoser.assess(command, view.incident.environment))).then(
+      () => onAssessed(view.incident.id),
+      () => undefined,
+    );
+  }
+  return { ...view, diagnosis: { result: diagnosis, pending } };
 }

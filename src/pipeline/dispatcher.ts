@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import type { Topology } from '../correlation/topology.js';
 import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import { incidentSummary, type ViewOptions } from '../slack/views/incident-summary.js';
+import { type IncidentView, incidentSummary, type ViewOptions } from '../slack/views/incident-summary.js';
 import type { IncidentRow } from '../store/incidents.js';
 import type { OutboxItem } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
@@ -43,6 +43,8 @@ export interface DispatcherDeps {
   metrics: Metrics;
   topology: () => Topology;
   viewOptions: () => ViewOptions;
+  /** Adds what the stored view lacks before rendering (the live rules diagnosis). */
+  decorate?: (view: IncidentView) => IncidentView;
   options?: Partial<DispatcherOptions>;
 }
 
@@ -229,9 +231,14 @@ export class Dispatcher {
     return incident?.threadTs ?? incident?.summaryTs ?? undefined;
   }
 
+  private view(incidentId: number): IncidentView | null {
+    const view = loadIncidentView(this.deps.store, incidentId, this.deps.topology());
+    return view && this.deps.decorate ? this.deps.decorate(view) : view;
+  }
+
   private async postSummary(incident: IncidentRow): Promise<void> {
     const { store, chat, metrics } = this.deps;
-    const view = loadIncidentView(store, incident.id, this.deps.topology());
+    const view = this.view(incident.id);
     if (!view) return;
     const marker = `aals:incident:${incident.id}:summary`;
     const channel = incident.channel as string;
@@ -266,7 +273,7 @@ export class Dispatcher {
 
   private async updateSummary(incident: IncidentRow): Promise<void> {
     const { store, chat } = this.deps;
-    const view = loadIncidentView(store, incident.id, this.deps.topology());
+    const view = this.view(incident.id);
     if (!view || !incident.summaryTs || !incident.channel) return;
     const summaryChannel = incident.channel;
     await this.attempt(

@@ -34,9 +34,7 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
   const analysis = store.analyses.latestFor(id);
   const similar = incident.similar ? (JSON.parse(incident.similar) as Similar) : null;
   const latest = store.diagnoses.latestFor(id);
-  const diagnosis = latest?.result
-    ? { result: latest.result, pending: latest.status === 'running' || latest.status === 'pending' }
-    : null;
+  const diagnosis = latest?.result ? { result: latest.result, pending: false } : null;
   return {
     incident,
     alerts,

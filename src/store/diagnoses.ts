@@ -74,15 +74,6 @@ export class DiagnosisStore {
     ).run(JSON.stringify(result), this.now().toISOString(), id);
   }
 
-  /** A first answer (the rules) shown while the full diagnosis is still running. */
-  interim(id: number, result: Diagnosis): void {
-    this.sql(`UPDATE diagnoses SET result = ?, updated_at = ? WHERE id = ?`).run(
-      JSON.stringify(result),
-      this.now().toISOString(),
-      id,
-    );
-  }
-
   fail(id: number, error: string): void {
     this.sql(`UPDATE diagnoses SET status = 'failed', error = ?, updated_at = ? WHERE id = ?`).run(
       error,
@@ -91,7 +82,7 @@ export class DiagnosisStore {
     );
   }
 
-  /** The newest diagnosis of an incident with an answer (final, or interim while running). */
+  /** The newest finished diagnosis of an incident (what its summary shows). */
   latestFor(incidentId: number): DiagnosisJob | null {
     const row = this.sql(
       `SELECT * FROM diagnoses WHERE incident_id = ? AND result IS NOT NULL ORDER BY id DESC LIMIT 1`,

@@ -6,6 +6,7 @@ import {
   startFakeAnthropic,
 } from '../../src/testing/fake-anthropic.js';
 import { type Harness, startHarness } from '../support/harness.js';
+import { waitUntil } from '../support/processes.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -123,7 +124,7 @@ describe('diagnosis in Slack', () => {
     fake.script(submitFor('db-1'));
     const answer = await h.slack.slashCommand('/aals', `diagnose #${incident} --deep`);
     expect(String(answer.body?.text)).toContain(`Diagnosing incident #${incident} in depth`);
-    await h.slack.waitFor(() => (fake.requests.length >= 2 ? true : null), 5000);
+    await waitUntil(() => fake.requests.length >= 2, 5000, 'the deep diagnosis to ask the model');
     await h.aals.diagnosisRunner.idle();
     expect(h.aals.store.audit.tail(50).map((r) => r.action)).toContain('diagnosis.requested');
     const unknown = await h.slack.slashCommand('/aals', 'diagnose #9999');
@@ -166,7 +167,7 @@ describe('diagnosis in Slack', () => {
     fake.handle(() => reply.delayed(10_000, submitFor('db-3')));
     const message = h.postAlert(diskAlert('db-3'));
     await h.waitForReplies(message.ts);
-    await h.slack.waitFor(() => (fake.requests.length >= 1 ? true : null), 5000);
+    await waitUntil(() => fake.requests.length >= 1, 5000, 'the model to be asked');
     const running = fake.requests.length;
     fake.handle(() => submitFor('db-3'));
     await h.restart(); // the job is left running in SQLite and picked up again

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import winston from 'winston';
 import { environmentOf } from '../../config/derived.js';
 import { createDiagnoser } from '../../diagnosis/factory.js';
-import { inputFromAlerts } from '../../diagnosis/from-alerts.js';
+import { alertFromText, inputFromAlerts } from '../../diagnosis/from-alerts.js';
 import { diagnosisText } from '../../diagnosis/plain-text.js';
 import {
   createPrometheusAnalyzer,
@@ -34,10 +34,10 @@ export async function diagnoseCommand(args: string[], io: CliIo): Promise<number
     );
   }
   const { config } = load();
-  const alerts = values.alert
+  const parsed = values.alert
     ? readAlertsFile(resolve(io.cwd, String(values.alert)))
     : parseSlackMessage({ text }, { receivedAt: new Date() }).alerts;
-  if (alerts.length === 0) throw new UsageError('no alert found in the text');
+  const alerts = parsed.length > 0 ? parsed : [alertFromText(text, new Date())];
   const root = alerts[0];
   const environment = root ? environmentOf(config, root.labels) : config.environment;
   const logger = winston.createLogger({ silent: true });
@@ -65,7 +65,7 @@ export async function diagnoseCommand(args: string[], io: CliIo): Promise<number
       environment,
       findings: analysis?.findings ?? null,
       similar,
-      ...(values.alert && text ? { question: text } : {}),
+      ...(text && (values.alert || parsed.length === 0) ? { question: text } : {}),
     });
     const diagnoser = createDiagnoser(config, store, {
       logger,

@@ -27,7 +27,7 @@ const LABELS = {
     commands: 'Proposed commands',
     next: 'Check next',
     on: 'on',
-    pending: 'LLM diagnosis in progress; this rules diagnosis is replaced when it arrives.',
+    pending: 'LLM diagnosis in progress; it replaces this one when it arrives.',
   },
   ja: {
     title: '診断',
@@ -38,7 +38,7 @@ const LABELS = {
     commands: '提案コマンド',
     next: '次の確認',
     on: '対象',
-    pending: 'LLM による診断を実行中です。届き次第このルール診断を置き換えます。',
+    pending: 'LLM による診断を実行中です。届き次第この診断を置き換えます。',
   },
 } as const;
 
