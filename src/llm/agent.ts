@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelDiagnosis } from '../domain/diagnosis.js';
+import { dataText } from './prompts.js';
 import {
   type ChatContent,
   type ChatMessage,
@@ -141,12 +142,9 @@ export async function runDiagnosisAgent(deps: AgentDeps, task: AgentTask): Promi
       toolUses.map(async (use): Promise<ChatContent> => {
         if (use.name === PROPOSE) return proposeResult(deps, use, proposed);
         const result = await runLookup(deps.toolbox, use.name, use.input);
-        return {
-          type: 'tool_result',
-          toolUseId: use.id,
-          content: deps.redact(result.content),
-          isError: result.isError,
-        };
+        // Issues, runbooks and metrics are data, delimited like the evidence.
+        const content = `<data>\n${dataText(deps.redact(result.content))}\n</data>`;
+        return { type: 'tool_result', toolUseId: use.id, content, isError: result.isError };
       }),
     );
     // Current Claude models refuse a forced tool choice, so the last step is asked for in words.
