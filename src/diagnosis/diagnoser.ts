@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import type { Diagnosis, DiagnosisUsage, ModelDiagnosis, ProposedAction } from '../domain/diagnosis.js';
 import type { RiskAssessment } from '../domain/risk.js';
 import { errorMessage } from '../errors.js';
-import { type AgentOutcome, runDiagnosisAgent } from '../llm/agent.js';
+import { type AgentOutcome, emptyTally, runDiagnosisAgent } from '../llm/agent.js';
 import type { Budget } from '../llm/budget.js';
 import { AnswerCache, cacheKey } from '../llm/cache.js';
 import { dataText, loadTemplate, render } from '../llm/prompts.js';
@@ -86,24 +86,16 @@ export class Diagnoser {
     const language = this.deps.settings.language;
     const rules = () => rulesDiagnosis(input, evidence, language);
     const provider = this.deps.provider;
-    if (!provider || options.rulesOnly) return this.finish(input, rules(), 'rules', [], null, false, started);
+    if (!provider || options.rulesOnly) return this.finish(input, rules(), byRules(started));
 
     const closedAt = this.breaker.openedUntil();
     if (closedAt !== null) {
       const note = `The LLM provider failed ${this.breaker.consecutiveFailures} times in a row; AALS uses the rules until ${new Date(closedAt).toISOString().slice(11, 16)} UTC.`;
-      return this.finish(input, rules(), 'rules', [note], null, false, started);
+      return this.finish(input, rules(), byRules(started, [note]));
     }
     const exceeded = this.deps.budget.exceeded(input.incidentId);
     if (exceeded) {
-      return this.finish(
-        input,
-        rules(),
-        'rules',
-        [`LLM not used: ${exceeded}. Rules diagnosis.`],
-        null,
-        false,
-        started,
-      );
+      return this.finish(input, rules(), byRules(started, [`LLM not used: ${exceeded}. Rules diagnosis.`]));
     }
     const mode = options.mode ?? 'normal';
     const key = this.cacheKey(input, mode, provider);
@@ -127,11 +119,7 @@ export class Diagnoser {
       const diagnosis = await this.finish(
         input,
         { ...outcome.diagnosis, actions },
-        this.author,
-        [],
-        usage,
-        false,
-        started,
+        { author: this.author, notes: [], usage, started },
       );
       this.cache.set(key, diagnosis);
       return diagnosis;
@@ -141,7 +129,7 @@ export class Diagnoser {
       kind: outcome.kind,
       reason: outcome.reason,
     });
-    return this.finish(input, rules(), 'rules', [fallbackNote(outcome)], usage, false, started);
+    return this.finish(input, rules(), byRules(started, [fallbackNote(outcome)], usage));
   }
 
   /**
@@ -154,7 +142,7 @@ export class Diagnoser {
     const unassessed = draft.actions
       .map((a) => a.command)
       .filter((command) => !this.assessed.has(assessmentKey(command, input.environment)));
-    return { diagnosis: this.compose(input, draft, 'rules', [], null, false, now.getTime()), unassessed };
+    return { diagnosis: this.compose(input, draft, byRules(now.getTime())), unassessed };
   }
 
   /** The policy's verdict, remembered (commands repeat across incidents; the policy is fixed at start). */
@@ -221,43 +209,19 @@ export class Diagnoser {
         status: 'failed',
         kind: 'provider',
         reason: errorMessage(error),
-        tally: {
-          steps: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          cacheReadTokens: 0,
-          cacheWriteTokens: 0,
-          costUsd: 0,
-          model: provider.model,
-        },
+        tally: emptyTally(provider.model),
       };
     }
   }
 
   /** Classifies every command with the policy and redacts everything that will be posted. */
-  private async finish(
-    input: DiagnosisInput,
-    draft: ModelDiagnosis,
-    author: string,
-    notes: string[],
-    usage: DiagnosisUsage | null,
-    cached: boolean,
-    started: number,
-  ): Promise<Diagnosis> {
+  private async finish(input: DiagnosisInput, draft: ModelDiagnosis, how: Provenance): Promise<Diagnosis> {
     await Promise.all(draft.actions.map((a) => this.assess(a.command, input.environment)));
-    return this.compose(input, draft, author, notes, usage, cached, started);
+    return this.compose(input, draft, how);
   }
 
   /** Builds the diagnosis from classified commands only (those without a verdict are left out). */
-  private compose(
-    input: DiagnosisInput,
-    draft: ModelDiagnosis,
-    author: string,
-    notes: string[],
-    usage: DiagnosisUsage | null,
-    cached: boolean,
-    started: number,
-  ): Diagnosis {
+  private compose(input: DiagnosisInput, draft: ModelDiagnosis, how: Provenance): Diagnosis {
     const defaultHost = input.alerts[0] ? hostOf(input.alerts[0]) : null;
     const actions: ProposedAction[] = [];
     for (const action of draft.actions) {
@@ -271,18 +235,18 @@ export class Diagnoser {
       });
     }
     const diagnosis: Diagnosis = {
-      source: author === 'rules' ? 'rules' : 'llm',
-      author,
+      source: how.author === 'rules' ? 'rules' : 'llm',
+      author: how.author,
       language: this.deps.settings.language,
       summary: draft.summary,
       rootCause: draft.rootCause,
       evidence: draft.evidence,
       actions,
       nextChecks: draft.nextChecks,
-      notes,
-      usage,
-      cached,
-      millis: Date.now() - started,
+      notes: how.notes,
+      usage: how.usage,
+      cached: false,
+      millis: Date.now() - how.started,
       createdAt: new Date().toISOString(),
     };
     return redactStrings(diagnosis, this.deps.redact);
@@ -372,6 +336,18 @@ function fallbackNote(outcome: Extract<AgentOutcome, { status: 'failed' }>): str
 }
 
 const MAX_ASSESSED = 10_000;
+
+/** Who wrote a diagnosis, what to say about it, what it cost, and when the work started. */
+interface Provenance {
+  author: string;
+  notes: string[];
+  usage: DiagnosisUsage | null;
+  started: number;
+}
+
+function byRules(started: number, notes: string[] = [], usage: DiagnosisUsage | null = null): Provenance {
+  return { author: 'rules', notes, usage, started };
+}
 
 function assessmentKey(command: string, environment: string): string {
   return `${environment}\u0000${command}`;

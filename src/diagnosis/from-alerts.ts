@@ -1,5 +1,6 @@
 import type { Finding } from '../analyzers/prometheus/findings.js';
 import { Correlator } from '../correlation/correlator.js';
+import { correlationInput, observedAt } from '../correlation/input.js';
 import { rankRootCauses } from '../correlation/root-cause.js';
 import type { CorrelationSettings, Incident } from '../correlation/types.js';
 import type { Alert } from '../domain/alert.js';
@@ -29,20 +30,7 @@ export function inputFromAlerts(
   const incidents = new Map<number, Incident>();
   const byFingerprint = new Map(alerts.map((a) => [a.fingerprint, a]));
   for (const alert of alerts) {
-    const at = Date.parse(alert.status === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt);
-    const observed = correlator.observe(
-      {
-        fingerprint: alert.fingerprint,
-        alertname: alert.alertname,
-        status: alert.status,
-        severity: alert.severity,
-        labels: alert.labels,
-        startsAt: alert.startsAt,
-        groupKey: alert.groupKey,
-        environment: context.environment,
-      },
-      Number.isNaN(at) ? Date.now() : at,
-    );
+    const observed = correlator.observe(correlationInput(alert, context.environment), observedAt(alert));
     incidents.set(observed.incident.id, observed.incident);
     for (const merged of observed.merged) incidents.delete(merged.id);
   }

@@ -67,20 +67,24 @@ const Proposal = z.object({
   purpose: z.string().trim().min(1).max(300),
 });
 
-export async function runDiagnosisAgent(deps: AgentDeps, task: AgentTask): Promise<AgentOutcome> {
-  const tools = toolSpecs(deps.toolbox);
-  const messages: ChatMessage[] = [
-    { role: 'user', content: [{ type: 'text', text: deps.redact(task.user) }] },
-  ];
-  const tally: AgentTally = {
+export function emptyTally(model: string): AgentTally {
+  return {
     steps: 0,
     inputTokens: 0,
     outputTokens: 0,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
     costUsd: 0,
-    model: deps.provider.model,
+    model,
   };
+}
+
+export async function runDiagnosisAgent(deps: AgentDeps, task: AgentTask): Promise<AgentOutcome> {
+  const tools = toolSpecs(deps.toolbox);
+  const messages: ChatMessage[] = [
+    { role: 'user', content: [{ type: 'text', text: deps.redact(task.user) }] },
+  ];
+  const tally = emptyTally(deps.provider.model);
   const proposed: ModelDiagnosis['actions'] = [];
   let retried = false;
   const fail = (kind: FailureKind, reason: string): AgentOutcome => ({

@@ -5,6 +5,7 @@ import type { Finding } from '../analyzers/prometheus/findings.js';
 import { errorMessage } from '../errors.js';
 import type { AnalysisRow } from '../store/analyses.js';
 import type { Store } from '../store/store.js';
+import { JobPool } from './job-pool.js';
 
 /**
  * Runs the metric analysis of each newly opened incident in the background (the first reply never
@@ -23,49 +24,28 @@ export interface AnalysisRunnerDeps {
 const MAX_ATTEMPTS = 3;
 
 export class AnalysisRunner {
-  private running = 0;
-  private stopped = false;
-  private readonly inFlight = new Set<number>();
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly pool: JobPool<AnalysisRow>;
 
-  constructor(private readonly deps: AnalysisRunnerDeps) {}
-
-  wake(): void {
-    if (this.stopped) return;
-    const limit = this.deps.concurrency ?? 2;
-    for (const job of this.deps.store.analyses.unfinished(limit * 2)) {
-      if (this.running >= limit) break;
-      if (this.inFlight.has(job.id)) continue;
-      this.inFlight.add(job.id);
-      this.running++;
-      this.run(job).finally(() => {
-        this.running--;
-        this.inFlight.delete(job.id);
-        this.wake();
-      });
-    }
-    this.settleIfIdle();
-  }
-
-  /** Resolves idle() waiters once nothing runs and nothing waits to run. */
-  private settleIfIdle(): void {
-    if (this.running === 0 && (this.stopped || this.deps.store.analyses.unfinished(1).length === 0)) {
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  idle(): Promise<void> {
-    if (this.running === 0 && this.deps.store.analyses.unfinished(1).length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.wake();
+  constructor(private readonly deps: AnalysisRunnerDeps) {
+    this.pool = new JobPool({
+      unfinished: (limit) => deps.store.analyses.unfinished(limit),
+      run: (job) => this.run(job),
+      concurrency: deps.concurrency ?? 2,
+      onError: (job, error) =>
+        deps.logger.error('metric analysis job failed', { job: job.id, error: errorMessage(error) }),
     });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const deadline = Date.now() + 5000;
-    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  wake(): void {
+    this.pool.wake();
+  }
+
+  idle(): Promise<void> {
+    return this.pool.idle();
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
   }
 
   private async run(job: AnalysisRow): Promise<void> {

@@ -7,6 +7,7 @@ import type { IncidentView } from '../slack/views/incident-summary.js';
 import type { DiagnosisJob } from '../store/diagnoses.js';
 import type { Store } from '../store/store.js';
 import { loadIncidentView } from './incident-view.js';
+import { JobPool } from './job-pool.js';
 
 /**
  * Diagnoses incidents with the LLM in the background, so the first reply never waits for it. Until
@@ -30,48 +31,29 @@ const MAX_ATTEMPTS = 3;
 const POLL_MS = 25;
 
 export class DiagnosisRunner {
-  private running = 0;
-  private stopped = false;
-  private readonly inFlight = new Set<number>();
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly pool: JobPool<DiagnosisJob>;
 
-  constructor(private readonly deps: DiagnosisRunnerDeps) {}
-
-  wake(): void {
-    if (this.stopped) return;
-    // Diagnoses wait on the LLM, not the CPU: many can run at once.
-    const limit = this.deps.concurrency ?? 16;
-    for (const job of this.deps.store.diagnoses.unfinished(limit * 2)) {
-      if (this.running >= limit) break;
-      if (this.inFlight.has(job.id)) continue;
-      this.inFlight.add(job.id);
-      this.running++;
-      this.run(job)
-        .catch((error) =>
-          this.deps.logger.error('diagnosis job failed', { job: job.id, error: errorMessage(error) }),
-        )
-        .finally(() => {
-          this.running--;
-          this.inFlight.delete(job.id);
-          this.wake();
-        });
-    }
-    if (this.running === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  idle(): Promise<void> {
-    if (this.running === 0 && this.deps.store.diagnoses.unfinished(1).length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.wake();
+  constructor(private readonly deps: DiagnosisRunnerDeps) {
+    this.pool = new JobPool({
+      unfinished: (limit) => deps.store.diagnoses.unfinished(limit),
+      run: (job) => this.run(job),
+      // Diagnoses wait on the LLM, not the CPU: many can run at once.
+      concurrency: deps.concurrency ?? 16,
+      onError: (job, error) =>
+        deps.logger.error('diagnosis job failed', { job: job.id, error: errorMessage(error) }),
     });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const deadline = Date.now() + 5000;
-    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  wake(): void {
+    this.pool.wake();
+  }
+
+  idle(): Promise<void> {
+    return this.pool.idle();
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
   }
 
   private async run(job: DiagnosisJob): Promise<void> {
@@ -132,7 +114,7 @@ export class DiagnosisRunner {
     const deadline = Date.now() + (this.deps.evidenceWaitMs ?? 5000);
     for (;;) {
       const view = this.view(incidentId);
-      if (!view || this.stopped || Date.now() >= deadline || this.evidenceComplete(view)) return view;
+      if (!view || this.pool.isStopped || Date.now() >= deadline || this.evidenceComplete(view)) return view;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { environmentOf } from '../../config/derived.js';
 import { Correlator } from '../../correlation/correlator.js';
+import { correlationInput, observedAt } from '../../correlation/input.js';
 import { rankRootCauses } from '../../correlation/root-cause.js';
-import type { CorrelationInput, Incident } from '../../correlation/types.js';
+import type { Incident } from '../../correlation/types.js';
 import { SEVERITIES } from '../../domain/alert.js';
 import { parseCommandArgs } from '../context.js';
 import { type CliIo, printJson, readAll, UsageError } from '../io.js';
@@ -31,18 +32,8 @@ export async function correlateCommand(args: string[], io: CliIo): Promise<numbe
   const incidents = new Map<number, Incident>();
   const mergedInto = new Map<number, number>();
   for (const alert of alerts) {
-    const at = Date.parse(alert.status === 'resolved' ? (alert.endsAt ?? alert.startsAt) : alert.startsAt);
-    const input: CorrelationInput = {
-      fingerprint: alert.fingerprint,
-      alertname: alert.alertname,
-      status: alert.status,
-      severity: alert.severity,
-      labels: alert.labels,
-      startsAt: alert.startsAt,
-      groupKey: alert.groupKey,
-      environment: environmentOf(config, alert.labels),
-    };
-    const observed = correlator.observe(input, Number.isNaN(at) ? Date.now() : at);
+    const input = correlationInput(alert, environmentOf(config, alert.labels));
+    const observed = correlator.observe(input, observedAt(alert));
     incidents.set(observed.incident.id, observed.incident);
     for (const merged of observed.merged) mergedInto.set(merged.id, observed.incident.id);
   }

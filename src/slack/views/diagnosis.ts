@@ -1,8 +1,7 @@
 import type { Diagnosis, ProposedAction } from '../../domain/diagnosis.js';
 import type { RiskLevel } from '../../domain/risk.js';
 import { usd } from '../../llm/budget.js';
-import { BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
-import { code, escapeMrkdwn, truncate } from './text.js';
+import { code, context, escapeMrkdwn, section, truncate } from './text.js';
 
 /**
  * The diagnosis part of an incident summary: who wrote it, the likely root cause with confidence
@@ -93,12 +92,3 @@ export function actionLine(action: ProposedAction, on = 'on'): string {
   const host = action.host ? ` ${on} ${code(action.host)}` : '';
   return `• ${code(truncate(action.command, 300))}${host} — ${RISK_BADGE[risk]} · ${escapeMrkdwn(truncate(what, 200))} — ${escapeMrkdwn(truncate(action.purpose, 200))}`;
 }
-
-const section = (text: string) => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, BLOCK_KIT_LIMITS.sectionText) },
-});
-const context = (text: string) => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, 2000) }],
-});

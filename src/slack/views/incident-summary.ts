@@ -6,11 +6,10 @@ import type { AlertPattern } from '../../readers/patterns.js';
 import type { AnalysisRow } from '../../store/analyses.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
-import { BLOCK_KIT_LIMITS } from '../block-kit-limits.js';
 import { diagnosisBlocks } from './diagnosis.js';
 import { findingLines } from './findings.js';
 import { similarBlocks } from './similar.js';
-import { code, escapeMrkdwn, truncate } from './text.js';
+import { code, context, escapeMrkdwn, section, truncate } from './text.js';
 
 /**
  * The incident's summary message (posted in its thread, then updated in place), the notices posted
@@ -104,15 +103,6 @@ export function patternLine(
   }
   return notes.join(' · ');
 }
-
-const section = (text: string) => ({
-  type: 'section',
-  text: { type: 'mrkdwn', text: truncate(text, BLOCK_KIT_LIMITS.sectionText) },
-});
-const context = (text: string) => ({
-  type: 'context',
-  elements: [{ type: 'mrkdwn', text: truncate(text, 2000) }],
-});
 
 /** What fired, where, how severe, since when, summary, pattern and links: one alert in detail. */
 function alertDetail(alert: IncidentAlertRow, options: ViewOptions): string {
