@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'winston';
-import { environmentOf, isModuleEnabled, llmProvider, type SlackMode, slackMode } from './config/derived.js';
+import { ExecutionRunner } from './approvals/execution-runner.js';
+import type { CommandRunner } from './approvals/ports.js';
+import { ApprovalService } from './approvals/service.js';
+import { environmentOf, isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
 import type { AalsConfig } from './config/schema.js';
 import type { Diagnoser } from './diagnosis/diagnoser.js';
 import { createDiagnoser } from './diagnosis/factory.js';
@@ -39,6 +42,8 @@ export interface AalsOptions {
   dispatch?: Partial<DispatcherOptions>;
   /** LLM retry pacing (tests make it fast). */
   llmRetry?: { attempts: number; baseMs: number; maxMs: number };
+  /** Runs approved commands (the SSH executor); none: commands are only shown. */
+  commandRunner?: CommandRunner;
   /** How long a diagnosis waits for the metric analysis and memory lookup. */
   evidenceWaitMs?: number;
   /** Sandbox mode: the emulator's settings (tests use HTTP delivery or fast retries). */
@@ -58,6 +63,8 @@ export interface RunningAals {
   memoryRunner: MemoryRunner;
   diagnoser: Diagnoser;
   diagnosisRunner: DiagnosisRunner;
+  approvals: ApprovalService | undefined;
+  execution: ExecutionRunner | undefined;
   metrics: Metrics;
   slack: SlackRuntime;
   sandbox: SlackEmulator | undefined;
@@ -111,8 +118,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const tracker = new IncidentTracker(store, config.correlation, {
     permalink,
     analyze: Boolean(analyzer),
-    // Without an LLM the summary's live rules diagnosis is all there is: no job needed.
-    diagnose: llmProvider(config) !== 'rules',
+    diagnose: true,
   });
   const dispatcher = new Dispatcher({
     store,
@@ -187,8 +193,36 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     topology: () => tracker.correlator.topology,
     logger,
     onStored: () => dispatcher.wake(),
+    onDiagnosed: async (job, diagnosis) => {
+      await approvals?.propose(job.incidentId, job.id, diagnosis.actions);
+    },
     ...(options.evidenceWaitMs !== undefined ? { evidenceWaitMs: options.evidenceWaitMs } : {}),
   });
+  const summaryChanged = (incidentId: number | null) => {
+    if (incidentId !== null) store.incidents.bumpSummary(incidentId);
+    dispatcher.wake();
+  };
+  const runner = options.commandRunner ?? null;
+  const execution = runner
+    ? new ExecutionRunner({ store, runner, assess, logger, onChanged: summaryChanged })
+    : undefined;
+  const approvals = runner
+    ? new ApprovalService({
+        store,
+        assess,
+        approversOf: (environment) =>
+          config.environments[environment as keyof typeof config.environments]?.approvers ?? [],
+        groupMembers: async (usergroup) => {
+          const answer = await slack?.client.usergroups.users.list({ usergroup });
+          return (answer?.users as string[] | undefined) ?? [];
+        },
+        runner,
+        ttlMinutes: config.policy.approvalTtlMinutes,
+        logger,
+        onChanged: summaryChanged,
+        onApproved: () => execution?.wake(),
+      })
+    : undefined;
   const requestDiagnosis = (
     incidentId: number,
     mode: 'normal' | 'deep',
@@ -264,6 +298,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
         correlation: config.correlation,
         environmentOf: (labels) => environmentOf(config, labels),
       }),
+      approvals: () => approvals,
       feedback: {
         index: () => memory.index,
         onChanged: () => {
@@ -286,6 +321,10 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   analysis?.wake();
   memoryRunner.wake();
   diagnosisRunner.wake();
+  execution?.recover();
+  execution?.wake();
+  const expiry = approvals ? setInterval(() => approvals.expire(), 15_000) : undefined;
+  expiry?.unref();
   memory.start();
   store.audit.append({ actor: 'aals', action: 'start', details: { mode, url, recovered } });
   logger.info('AALS started', { mode, url, recovered });
@@ -303,6 +342,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     memoryRunner,
     diagnoser,
     diagnosisRunner,
+    approvals,
+    execution,
     metrics,
     slack,
     sandbox,
@@ -313,7 +354,9 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       await inbox.stop();
       await analysis?.stop();
       await memoryRunner.stop();
+      if (expiry) clearInterval(expiry);
       await diagnosisRunner.stop();
+      await execution?.stop();
       diagnoser.close();
       await memory.stop();
       await dispatcher.stop();

@@ -1,3 +1,5 @@
+import type { ApprovalService } from '../approvals/service.js';
+import { requestMessage } from '../approvals/views.js';
 import type { CorrelationSettings } from '../correlation/types.js';
 import type { Diagnoser } from '../diagnosis/diagnoser.js';
 import { type BudgetLimits, usd } from '../llm/budget.js';
@@ -18,8 +20,11 @@ export interface CommandContext {
   mode: string;
   commandName: string;
   modules: Record<string, boolean>;
-  /** Who ran the command (Slack user ID). */
+  /** Who ran the command (Slack user ID), and where. */
   userId?: string;
+  channelId?: string;
+  /** The approval workflow, when command execution is on. */
+  approvals?: ApprovalService | undefined;
   diagnosis?: DiagnosisCommands | undefined;
 }
 
@@ -43,6 +48,7 @@ export function helpText(commandName: string): string {
   return [
     `*${commandName} diagnose <alert text or question>* — a diagnosis of the alert or the recent alerts it names (rules at once, the LLM's when configured)`,
     `*${commandName} diagnose #<incident> [--deep]* — diagnose an incident again; --deep gives the LLM more time and steps`,
+    `*${commandName} run <host> -- <command>* — ask AALS to run a command on a host; the risk policy decides whether it runs at once, after approvals by others, or never`,
     `*${commandName} history <query>* — similar past incidents (GitHub, AALS's own, imported, runbooks) and what fixed them`,
     `*${commandName} status* — what AALS has seen and whether its integrations are on`,
     `*${commandName} help* — this list`,
@@ -61,6 +67,8 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
       return diagnose(argument, ctx);
     case 'status':
       return status(ctx);
+    case 'run':
+      return run(argument, ctx);
     case 'history':
       if (!argument)
         return ephemeral(`What should I look for? \`${ctx.commandName} history disk full on db-01\``);
@@ -99,6 +107,25 @@ function status(ctx: CommandContext): CommandReply {
     for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
   }
   return ephemeral(lines.join('\n'));
+}
+
+/** `/aals run HOST -- COMMAND`: a request to run a command, decided by the policy and approvers. */
+async function run(argument: string, ctx: CommandContext): Promise<CommandReply> {
+  const match = /^(\S+)\s+(?:--\s+)?([\s\S]+)$/.exec(argument);
+  if (!match)
+    return ephemeral(
+      `Usage: \`${ctx.commandName} run HOST -- COMMAND\`, e.g. \`${ctx.commandName} run db-1 -- df -h\``,
+    );
+  if (!ctx.approvals) return ephemeral('Command execution is off here (modules.executor.enabled: false).');
+  const [, host, command] = match as unknown as [string, string, string];
+  const answer = await ctx.approvals.request(
+    ctx.userId ?? 'unknown',
+    ctx.channelId ?? '',
+    host,
+    command.trim(),
+  );
+  if (!answer.request) return ephemeral(answer.message);
+  return { ...requestMessage(answer.request, answer.message), responseType: 'in_channel' };
 }
 
 async function diagnose(argument: string, ctx: CommandContext): Promise<CommandReply> {

@@ -2,6 +2,7 @@ import type { Logger } from 'winston';
 import type { Topology } from '../correlation/topology.js';
 import type { Diagnoser } from '../diagnosis/diagnoser.js';
 import type { DiagnosisInput } from '../diagnosis/evidence.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
 import { errorMessage } from '../errors.js';
 import type { IncidentView } from '../slack/views/incident-summary.js';
 import type { DiagnosisJob } from '../store/diagnoses.js';
@@ -22,6 +23,8 @@ export interface DiagnosisRunnerDeps {
   topology: () => Topology;
   logger: Logger;
   onStored: () => void;
+  /** After a diagnosis is stored: its commands become run requests. */
+  onDiagnosed?: (job: DiagnosisJob, diagnosis: Diagnosis) => Promise<void>;
   /** How long a job waits for the analysis and memory lookup before diagnosing without them. */
   evidenceWaitMs?: number;
   concurrency?: number;
@@ -88,6 +91,7 @@ export class DiagnosisRunner {
         },
       });
     });
+    await this.deps.onDiagnosed?.(job, diagnosis);
     this.deps.logger.info('diagnosis done', {
       incident: job.incidentId,
       author: diagnosis.author,

@@ -43,5 +43,6 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
     analysis,
     similar,
     diagnosis,
+    approvals: store.approvals.forIncident(id),
   };
 }

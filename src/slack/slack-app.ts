@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'winston';
+import type { ApprovalService } from '../approvals/service.js';
 import { type CommandContext, runCommand } from '../chatops/commands.js';
 import { type TextDiagnosisContext, textDiagnosis } from '../chatops/diagnose.js';
 import { errorMessage } from '../errors.js';
 import type { Inbox } from '../pipeline/inbox.js';
 import { unwrapEdit } from '../readers/registry.js';
 import type { Store } from '../store/store.js';
+import { registerApprovals } from './approvals.js';
 import { boltLogger } from './bolt-logger.js';
 import { ChannelDirectory } from './channels.js';
 import { type FeedbackDeps, registerFeedback } from './feedback.js';
@@ -26,6 +28,8 @@ export interface SlackAppOptions {
   commandContext: () => Omit<CommandContext, 'store' | 'commandName' | 'now'>;
   /** What mentions need to diagnose a question. */
   mentionContext: () => Omit<TextDiagnosisContext, 'store' | 'now'>;
+  /** The approval workflow behind Approve / Reject (absent when command execution is off). */
+  approvals: () => ApprovalService | undefined;
   /** Incident memory behind the feedback buttons, and who to tell when they change something. */
   feedback: Omit<FeedbackDeps, 'store' | 'logger'>;
   now?: () => Date;
@@ -168,6 +172,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
   });
 
   registerFeedback(app, { ...options.feedback, store, logger });
+  registerApprovals(app, { store, logger, service: options.approvals });
 
   app.command(options.commandName, async ({ command, ack, body, respond }) => {
     store.rawEvents.insert({
@@ -182,6 +187,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
       commandName: options.commandName,
       now: now(),
       userId: command.user_id,
+      channelId: command.channel_id,
+      approvals: options.approvals(),
     });
     await ack({ response_type: reply.responseType, text: reply.text, blocks: reply.blocks as never });
     if (reply.followUp) {

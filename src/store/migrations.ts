@@ -251,4 +251,41 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX llm_usage_incident ON llm_usage(incident_id);
     `,
   },
+  {
+    version: 3,
+    name: 'command approvals and executions',
+    sql: `
+      CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY,
+        incident_id INTEGER REFERENCES incidents(id),
+        diagnosis_id INTEGER REFERENCES diagnoses(id),
+        command TEXT NOT NULL,
+        host TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        risk TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        required INTEGER NOT NULL,
+        requested_by TEXT NOT NULL,
+        channel TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        decided_at TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        result TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX approvals_status ON approvals(status, id);
+      CREATE INDEX approvals_incident ON approvals(incident_id, id);
+      CREATE TABLE approval_votes (
+        approval_id INTEGER NOT NULL REFERENCES approvals(id),
+        user_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (approval_id, user_id)
+      );
+    `,
+  },
 ];

@@ -7,10 +7,11 @@ import { type Db, statementCache } from './database.js';
  * droppable when the channel is busy. A row being sent is 'sending', so a restart can check Slack
  * for it before posting again.
  */
-export type OutboxKind = 'notice' | 'merge' | 'chart' | 'pointer';
+/** result: a command's outcome, never superseded or dropped. */
+export type OutboxKind = 'notice' | 'merge' | 'chart' | 'pointer' | 'result';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped' | 'failed';
 
-export const PRIORITY = { notice: 1, merge: 1, chart: 1, pointer: 2 } as const;
+export const PRIORITY = { notice: 1, merge: 1, chart: 1, pointer: 2, result: 1 } as const;
 
 export interface OutboxItem {
   id: number;

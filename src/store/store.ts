@@ -1,5 +1,6 @@
 import { AlertStore } from './alerts.js';
 import { AnalysisStore } from './analyses.js';
+import { ApprovalStore } from './approvals.js';
 import { AuditLog } from './audit-log.js';
 import { CooccurrenceStore } from './cooccurrence.js';
 import { type Db, openDatabase } from './database.js';
@@ -20,6 +21,7 @@ export class Store {
   readonly audit: AuditLog;
   readonly diagnoses: DiagnosisStore;
   readonly llmUsage: LlmUsageStore;
+  readonly approvals: ApprovalStore;
 
   constructor(
     readonly db: Db,
@@ -35,6 +37,7 @@ export class Store {
     this.audit = new AuditLog(db, options.auditKey, now);
     this.diagnoses = new DiagnosisStore(db, now);
     this.llmUsage = new LlmUsageStore(db, now);
+    this.approvals = new ApprovalStore(db, now);
   }
 
   static open(dataDir: string, options: { auditKey?: string | undefined; now?: () => Date } = {}): Store {

@@ -38,6 +38,7 @@ describe('manifest.yml', () => {
       'app_mentions:read',
       'files:write',
       'users:read',
+      'usergroups:read',
     ]) {
       expect(scopes).toContain(scope);
     }

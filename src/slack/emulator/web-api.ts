@@ -261,6 +261,12 @@ const handlers: Record<string, Handler> = {
     });
   },
 
+  'usergroups.users.list': (params, ctx) => {
+    const members = ctx.workspace.userGroups.get(str(params.usergroup) ?? '');
+    if (!members) return fail('no_such_subteam');
+    return ok({ users: [...members] });
+  },
+
   'reactions.add': (params, ctx) => {
     const channel = ctx.workspace.resolveChannel(str(params.channel) ?? '');
     if (!channel || !ctx.workspace.find(channel.id, str(params.timestamp) ?? ''))

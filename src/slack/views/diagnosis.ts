@@ -1,6 +1,8 @@
 import type { Diagnosis, ProposedAction } from '../../domain/diagnosis.js';
 import type { RiskLevel } from '../../domain/risk.js';
 import { usd } from '../../llm/budget.js';
+import type { ApprovalRow } from '../../store/approvals.js';
+import { slackDate } from '../../util/time.js';
 import { code, context, escapeMrkdwn, section, truncate } from './text.js';
 
 /**
@@ -41,7 +43,14 @@ const LABELS = {
   },
 } as const;
 
-export function diagnosisBlocks(diagnosis: Diagnosis, pending: boolean): Array<Record<string, unknown>> {
+export const APPROVAL_ACTION = { approve: 'approval_approve', reject: 'approval_reject' } as const;
+export const REJECT_MODAL = 'approval_reject_modal';
+
+export function diagnosisBlocks(
+  diagnosis: Diagnosis,
+  pending: boolean,
+  approvals: ApprovalRow[] = [],
+): Array<Record<string, unknown>> {
   const l = LABELS[diagnosis.language];
   const by =
     diagnosis.source === 'rules'
@@ -64,7 +73,16 @@ export function diagnosisBlocks(diagnosis: Diagnosis, pending: boolean): Array<R
   }
   const blocks: Array<Record<string, unknown>> = [section(lines.join('\n'))];
   if (diagnosis.actions.length) {
-    blocks.push(section(`*${l.commands}:*\n${diagnosis.actions.map((a) => actionLine(a, l.on)).join('\n')}`));
+    const requestOf = (action: ProposedAction) =>
+      [...approvals].reverse().find((a) => a.command === action.command);
+    const lines = diagnosis.actions.map((a) => {
+      const request = requestOf(a);
+      return `${actionLine(a, l.on)}${request ? ` · ${requestState(request)}` : ''}`;
+    });
+    blocks.push(section(`*${l.commands}:*\n${lines.join('\n')}`));
+    for (const request of approvals.filter((a) => a.status === 'pending').slice(0, 8)) {
+      blocks.push(approvalButtons(request));
+    }
   }
   const tail: string[] = [];
   if (diagnosis.nextChecks.length) {
@@ -91,4 +109,79 @@ export function actionLine(action: ProposedAction, on = 'on'): string {
             : `refused: ${action.assessment.reason}`;
   const host = action.host ? ` ${on} ${code(action.host)}` : '';
   return `• ${code(truncate(action.command, 300))}${host} — ${RISK_BADGE[risk]} · ${escapeMrkdwn(truncate(what, 200))} — ${escapeMrkdwn(truncate(action.purpose, 200))}`;
+}
+
+/** Where a command request stands, for the line under its command. */
+export function requestState(request: ApprovalRow): string {
+  const id = `#${request.id}`;
+  switch (request.status) {
+    case 'pending': {
+      const who = request.approvers.map((u) => `<@${u}>`).join(', ');
+      const until = request.expiresAt ? `, expires ${slackDate(request.expiresAt, '{time}')}` : '';
+      return `${id} waiting for approval (${request.approvers.length}/${request.required}${who ? `: ${who}` : ''}${until})`;
+    }
+    case 'approved':
+    case 'executing':
+      return `${id} :hourglass_flowing_sand: running`;
+    case 'executed':
+      return `${id} :white_check_mark: ran (exit ${request.result?.exitCode ?? 0}), output in the thread`;
+    case 'failed':
+      return `${id} :x: ${request.result?.status === 'ok' || request.result?.status === 'failed' ? `exit ${request.result?.exitCode}` : (request.result?.status ?? 'failed')}, output in the thread`;
+    case 'rejected':
+      return `${id} :no_entry_sign: ${escapeMrkdwn(truncate(request.reason ?? 'rejected', 200))}`;
+    case 'expired':
+      return `${id} expired without enough approvals`;
+    case 'blocked':
+      return `${id} not run: ${escapeMrkdwn(truncate(request.reason ?? 'blocked by the policy', 200))}`;
+    case 'interrupted':
+      return `${id} :warning: interrupted by a restart; outcome unknown`;
+    default:
+      return id;
+  }
+}
+
+/** Approve / Reject for one request; the buttons carry only its id. */
+export function approvalButtons(request: ApprovalRow): Record<string, unknown> {
+  const value = String(request.id);
+  return {
+    type: 'actions',
+    block_id: `approval_${request.id}`,
+    elements: [
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: `Approve #${request.id}`, emoji: true },
+        action_id: APPROVAL_ACTION.approve,
+        value,
+        style: 'primary',
+      },
+      {
+        type: 'button',
+        text: { type: 'plain_text', text: `Reject #${request.id}`, emoji: true },
+        action_id: APPROVAL_ACTION.reject,
+        value,
+        style: 'danger',
+      },
+    ],
+  };
+}
+
+/** The reject form: the request id rides in private_metadata. */
+export function rejectModal(request: ApprovalRow): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: REJECT_MODAL,
+    private_metadata: String(request.id),
+    title: { type: 'plain_text', text: 'Reject command' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`${code(truncate(request.command, 300))} on ${code(request.host)}`),
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: 'Why not?' },
+        element: { type: 'plain_text_input', action_id: 'text', multiline: true, max_length: 500 },
+      },
+    ],
+  };
 }

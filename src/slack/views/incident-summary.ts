@@ -4,6 +4,7 @@ import type { Diagnosis } from '../../domain/diagnosis.js';
 import type { Similar } from '../../memory/service.js';
 import type { AlertPattern } from '../../readers/patterns.js';
 import type { AnalysisRow } from '../../store/analyses.js';
+import type { ApprovalRow } from '../../store/approvals.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
 import { diagnosisBlocks } from './diagnosis.js';
@@ -31,6 +32,8 @@ export interface IncidentView {
   similar?: Similar | null;
   /** The latest diagnosis; pending while a fuller one (the LLM's) is still running. */
   diagnosis?: { result: Diagnosis; pending: boolean } | null;
+  /** Requests to run the diagnosis' commands, and where each stands. */
+  approvals?: ApprovalRow[];
 }
 
 export interface ViewOptions {
@@ -226,7 +229,9 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
 }
 
 function diagnosisPart(view: IncidentView): Array<Record<string, unknown>> {
-  return view.diagnosis ? diagnosisBlocks(view.diagnosis.result, view.diagnosis.pending) : [];
+  return view.diagnosis
+    ? diagnosisBlocks(view.diagnosis.result, view.diagnosis.pending, view.approvals ?? [])
+    : [];
 }
 
 /** What the metric analysis found, or why it could not run. */

@@ -1,0 +1,151 @@
+import type { Logger } from 'winston';
+import { isExecutable, type RiskAssessment } from '../domain/risk.js';
+import { errorMessage } from '../errors.js';
+import { redactText } from '../observability/redact.js';
+import { JobPool } from '../pipeline/job-pool.js';
+import type { ApprovalRow, CommandOutcome } from '../store/approvals.js';
+import type { Store } from '../store/store.js';
+import type { CommandRunner } from './ports.js';
+import { commandResultMessage, interruptedMessage } from './views.js';
+
+/**
+ * Runs approved commands. Each is claimed (approved → executing) before anything runs, so it runs
+ * at most once; the policy is checked again right before (the config may have changed since the
+ * buttons were drawn); the redacted result goes to the incident's thread and history and the
+ * audit log. A command a crash left `executing` is reported as interrupted, never run again.
+ */
+export interface ExecutionRunnerDeps {
+  store: Store;
+  runner: CommandRunner;
+  assess: (command: string, environment: string) => Promise<RiskAssessment>;
+  logger: Logger;
+  onChanged: (incidentId: number | null) => void;
+  concurrency?: number;
+}
+
+export class ExecutionRunner {
+  private readonly pool: JobPool<ApprovalRow>;
+
+  constructor(private readonly deps: ExecutionRunnerDeps) {
+    this.pool = new JobPool({
+      unfinished: (limit) => deps.store.approvals.toExecute(limit),
+      run: (row) => this.execute(row),
+      concurrency: deps.concurrency ?? 8,
+      onError: (row, error) =>
+        deps.logger.error('command execution failed', { approval: row.id, error: errorMessage(error) }),
+    });
+  }
+
+  /** After a restart: whatever was running when AALS stopped has an unknown outcome. */
+  recover(): number {
+    const { store } = this.deps;
+    const stranded = store.approvals.executing();
+    for (const row of stranded) {
+      store.transaction(() => {
+        if (!store.approvals.transition(row.id, 'executing', 'interrupted', 'AALS stopped while it ran'))
+          return;
+        store.audit.append({ actor: 'aals', action: 'command.interrupted', subject: `approval:${row.id}` });
+        this.report(row, interruptedMessage(row));
+      });
+      this.deps.onChanged(row.incidentId);
+    }
+    return stranded.length;
+  }
+
+  wake(): void {
+    this.pool.wake();
+  }
+
+  idle(): Promise<void> {
+    return this.pool.idle();
+  }
+
+  stop(): Promise<void> {
+    return this.pool.stop();
+  }
+
+  private async execute(row: ApprovalRow): Promise<void> {
+    const { store, runner } = this.deps;
+    const verdict = await this.deps.assess(row.command, row.environment);
+    const refusal = !isExecutable(verdict.decision)
+      ? `the policy now says ${verdict.decision}: ${verdict.reason}`
+      : verdict.decision === 'approval' && row.approvers.length < verdict.approvals
+        ? `the policy now needs ${verdict.approvals} approvals; it has ${row.approvers.length}`
+        : !runner.resolve(row.host)
+          ? `${row.host} is no longer in the inventory`
+          : null;
+    if (refusal) {
+      store.transaction(() => {
+        if (!store.approvals.transition(row.id, 'approved', 'blocked', refusal)) return;
+        store.audit.append({
+          actor: 'aals',
+          action: 'command.blocked',
+          subject: `approval:${row.id}`,
+          details: { reason: refusal },
+        });
+      });
+      this.deps.onChanged(row.incidentId);
+      return;
+    }
+    if (!store.approvals.transition(row.id, 'approved', 'executing')) return;
+    store.audit.append({
+      actor: 'aals',
+      action: 'command.started',
+      subject: `approval:${row.id}`,
+      details: { host: row.host, command: row.command, approvers: row.approvers },
+    });
+    const raw = await runner.run(row.host, row.command);
+    const outcome: CommandOutcome = {
+      status: raw.status,
+      exitCode: raw.exitCode,
+      stdout: redactText(raw.stdout),
+      stderr: redactText(raw.stderr),
+      truncated: raw.truncated,
+      outputSha256: raw.outputSha256,
+      durationMs: raw.durationMs,
+      ...(raw.error ? { error: redactText(raw.error) } : {}),
+    };
+    const succeeded = raw.status === 'ok' && raw.exitCode === 0;
+    store.transaction(() => {
+      if (!store.approvals.finish(row.id, succeeded ? 'executed' : 'failed', outcome)) return;
+      store.audit.append({
+        actor: 'aals',
+        action: 'command.executed',
+        subject: `approval:${row.id}`,
+        details: {
+          host: row.host,
+          command: row.command,
+          status: raw.status,
+          exitCode: raw.exitCode,
+          outputSha256: raw.outputSha256,
+          durationMs: raw.durationMs,
+          approvers: row.approvers,
+        },
+      });
+      if (row.incidentId !== null) {
+        store.incidents.event(row.incidentId, 'command', {
+          command: row.command,
+          host: row.host,
+          exitCode: raw.exitCode,
+          status: raw.status,
+        });
+      }
+      this.report(row, commandResultMessage(row, outcome));
+    });
+    this.deps.onChanged(row.incidentId);
+  }
+
+  /** Into the incident's thread; a request made with `/aals run` is answered in its channel. */
+  private report(row: ApprovalRow, message: { text: string; blocks: Array<Record<string, unknown>> }): void {
+    const incident = row.incidentId === null ? null : this.deps.store.incidents.get(row.incidentId);
+    const channel = incident?.channel ?? row.channel;
+    if (!channel) return;
+    this.deps.store.outbox.add({
+      incidentId: incident ? incident.id : null,
+      kind: 'result',
+      channel,
+      threadTs: null,
+      ...message,
+    });
+  }
+}
