@@ -20,6 +20,8 @@ const REQUIRED = [
   'tests/unit/llm-openai.test.ts',
   'tests/evals/evals.test.ts',
   'tests/unit/risk-table.test.ts',
+  'tests/integration/ssh-executor.test.ts',
+  'tests/integration/approvals.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

@@ -10,6 +10,8 @@ import type { AalsConfig } from './config/schema.js';
 import type { Diagnoser } from './diagnosis/diagnoser.js';
 import { createDiagnoser } from './diagnosis/factory.js';
 import { AalsError, ErrorCode } from './errors.js';
+import { sshCommandRunner } from './execution/command-runner.js';
+import { SshExecutor } from './execution/ssh-executor.js';
 import { createIntakeServer } from './intake/http-server.js';
 import { AlertmanagerClient } from './integrations/alertmanager/client.js';
 import {
@@ -202,7 +204,11 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     if (incidentId !== null) store.incidents.bumpSummary(incidentId);
     dispatcher.wake();
   };
-  const runner = options.commandRunner ?? null;
+  const executor = config.modules.executor.enabled
+    ? new SshExecutor(config.modules.executor, { logger })
+    : undefined;
+  const runner =
+    options.commandRunner ?? (executor ? sshCommandRunner(config.modules.executor, executor) : null);
   const execution = runner
     ? new ExecutionRunner({ store, runner, assess, logger, onChanged: summaryChanged })
     : undefined;
@@ -357,6 +363,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       if (expiry) clearInterval(expiry);
       await diagnosisRunner.stop();
       await execution?.stop();
+      await executor?.close();
       diagnoser.close();
       await memory.stop();
       await dispatcher.stop();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_CORRELATION } from '../correlation/types.js';
+import { ExecutorConfigSchema } from '../execution/config.js';
 import { PolicyConfigSchema } from '../policy/config.js';
 
 /**
@@ -202,7 +203,8 @@ export const ConfigSchema = z
             breakerCooldownSeconds: z.number().min(1).default(120),
           })
           .prefault({}),
-        executor: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+        /** The SSH executor and its host inventory (see src/execution/config.ts). */
+        executor: ExecutorConfigSchema,
       })
       .prefault({}),
     patterns: z

@@ -41,7 +41,9 @@ export function parseKnownHosts(text: string): ParsedKnownHosts {
     if (fields[0]?.startsWith('@')) {
       const name = fields.shift();
       if (name === '@cert-authority') {
-        notes.push(`line ${line}: @cert-authority ignored (host certificates are not checked; pin the host key instead)`);
+        notes.push(
+          `line ${line}: @cert-authority ignored (host certificates are not checked; pin the host key instead)`,
+        );
         return;
       }
       if (name !== '@revoked') {
@@ -62,7 +64,9 @@ export function parseKnownHosts(text: string): ParsedKnownHosts {
     }
     const embedded = keyTypeOf(key);
     if (embedded !== keyType) {
-      notes.push(`line ${line}: key type ${keyType} does not match the key (${embedded ?? 'unreadable'}), ignored`);
+      notes.push(
+        `line ${line}: key type ${keyType} does not match the key (${embedded ?? 'unreadable'}), ignored`,
+      );
       return;
     }
     const hosts = parseHostPatterns(patternField);
@@ -159,7 +163,9 @@ function parseHostPatterns(field: string): HostPatterns | null {
   const patterns = field
     .split(',')
     .filter(Boolean)
-    .map((p) => (p.startsWith('!') ? { negated: true, pattern: p.slice(1) } : { negated: false, pattern: p }));
+    .map((p) =>
+      p.startsWith('!') ? { negated: true, pattern: p.slice(1) } : { negated: false, pattern: p },
+    );
   return { kind: 'patterns', patterns };
 }
 

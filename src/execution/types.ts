@@ -70,3 +70,9 @@ export interface ExecutorStats {
   /** Commands waiting for a slot, per host. */
   queued: Record<string, number>;
 }
+
+/** What the executor logs through (a winston Logger fits); never key material or command output. */
+export interface ExecutorLogger {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+}

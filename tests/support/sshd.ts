@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +21,7 @@ import { tempDir } from './temp.js';
  */
 export const SSHD_BIN = '/usr/sbin/sshd';
 export const SSH_KEYGEN_BIN = '/usr/bin/ssh-keygen';
+const UNSHARE_BIN = '/usr/bin/unshare';
 /** OpenSSH's compiled-in privilege separation directory; sshd started as root refuses to run without it. */
 const PRIVSEP_DIR = '/run/sshd';
 
@@ -24,24 +33,36 @@ export interface GeneratedKey {
   fingerprint: string;
 }
 
-export interface RunningSshd {
+export interface Sshd {
   port: number;
-  /** The login user: whoever runs the tests (sshd can only switch users when it runs as root). */
+  /** The login user: the test runner's own, or a throwaway unprivileged one (see SshdOptions). */
   user: string;
   hostKeyFingerprint: string;
   /** `[127.0.0.1]:PORT ssh-ed25519 AAAA…`: the server's known_hosts line. */
   knownHostsLine: string;
   hostPublicLine: string;
   userKeyPath: string;
-  /** A scratch directory the remote commands can write markers into. */
-  dir: string;
-  /** sshd's own log (connections, auth decisions, signals). */
+  /** A directory the login user can write markers into. */
+  workDir: string;
+  /** sshd's own log (connections, auth decisions, refused signals). */
   log(): string;
   /** Stops the listener and every session it started, then removes the temp dir. */
   stop(): Promise<void>;
-  /** Stops the server but keeps its keys, so `start` can bring the same server back. */
+  /** Stops the server (sessions included) but keeps its keys and port, so `start` brings it back. */
   pause(): Promise<void>;
   start(): Promise<void>;
+}
+
+export interface SshdOptions {
+  /**
+   * `self` (default): log in as the user running the tests. `unprivileged`: when the tests run as
+   * root, log in as a throwaway non-root user instead, because OpenSSH refuses `signal` requests
+   * for root sessions ("session signalling requires privilege separation"), so a timed-out
+   * command could not be killed. The user exists only inside a private mount namespace where a
+   * copy of /etc/passwd is bind-mounted; the machine's files are not touched. Without root
+   * this is the same as `self`.
+   */
+  login?: 'self' | 'unprivileged';
 }
 
 /** A fresh ed25519 key pair without a passphrase. */
@@ -57,9 +78,13 @@ export function generateKey(dir: string, name: string): GeneratedKey {
 
 /** OpenSSH's own SHA256 fingerprint of a public key file, independent of the code under test. */
 export function fingerprintOf(publicKeyPath: string): string {
-  const out = execFileSync(requireBinary(SSH_KEYGEN_BIN, 'openssh-client'), ['-l', '-E', 'sha256', '-f', publicKeyPath], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    requireBinary(SSH_KEYGEN_BIN, 'openssh-client'),
+    ['-l', '-E', 'sha256', '-f', publicKeyPath],
+    {
+      encoding: 'utf8',
+    },
+  );
   const match = /SHA256:[A-Za-z0-9+/]+/.exec(out);
   if (!match) throw new Error(`ssh-keygen -lf printed no SHA256 fingerprint: ${out}`);
   return match[0];
@@ -71,7 +96,7 @@ export function hashKnownHosts(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-export async function startSshd(): Promise<RunningSshd> {
+export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const sshd = requireBinary(SSHD_BIN, 'openssh-server');
   const asRoot = process.getuid?.() === 0;
   if (asRoot && !existsSync(PRIVSEP_DIR)) {
@@ -81,7 +106,15 @@ export async function startSshd(): Promise<RunningSshd> {
   const dir = tempDir('aals-sshd-');
   const hostKey = generateKey(dir.path, 'host_ed25519');
   const userKey = generateKey(dir.path, 'user_ed25519');
-  writeFileSync(join(dir.path, 'authorized_keys'), `${userKey.publicLine}\n`, { mode: 0o600 });
+  const workDir = join(dir.path, 'work');
+  mkdirSync(workDir);
+  const namespaced = asRoot && options.login === 'unprivileged' ? throwawayUser(dir.path, workDir) : null;
+  if (namespaced) {
+    // sshd reads authorized_keys as the login user.
+    chmodSync(dir.path, 0o755);
+    chownSync(workDir, namespaced.uid, namespaced.uid);
+  }
+  writeFileSync(join(dir.path, 'authorized_keys'), `${userKey.publicLine}\n`, { mode: 0o644 });
   const port = await freePort();
   const config = join(dir.path, 'sshd_config');
   writeFileSync(
@@ -108,13 +141,32 @@ export async function startSshd(): Promise<RunningSshd> {
       '',
     ].join('\n'),
   );
-  const user = userInfo().username;
-  const dirPath = dir.path;
+  const user = namespaced?.name ?? userInfo().username;
   let proc: Spawned | null = null;
 
   const start = async (): Promise<void> => {
-    proc = spawnProcess(sshd, ['-D', '-e', '-f', config]);
-    await waitForSshBanner(port, proc, 10_000);
+    if (proc) return;
+    proc = namespaced
+      ? spawnProcess(requireBinary(UNSHARE_BIN, 'util-linux'), [
+          '--mount',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          'mount --bind "$0" /etc/passwd && exec "$1" -D -e -f "$2"',
+          namespaced.passwdFile,
+          sshd,
+          config,
+        ])
+      : spawnProcess(sshd, ['-D', '-e', '-f', config]);
+    try {
+      await waitForSshBanner(port, proc, 10_000);
+    } catch (error) {
+      if (!namespaced) throw error;
+      throw new Error(
+        `${String(error)}\nThe unprivileged login needs a private mount namespace (unshare --mount, CAP_SYS_ADMIN) when the tests run as root: run them as a non-root user, or allow unshare in this container.`,
+      );
+    }
   };
   const pause = async (): Promise<void> => {
     if (!proc) return;
@@ -132,7 +184,13 @@ export async function startSshd(): Promise<RunningSshd> {
       }
     }
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    await pause();
+    dir.cleanup();
+    throw error;
+  }
   return {
     port,
     user,
@@ -140,7 +198,7 @@ export async function startSshd(): Promise<RunningSshd> {
     knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicLine.split(' ').slice(0, 2).join(' ')}`,
     hostPublicLine: hostKey.publicLine,
     userKeyPath: userKey.privateKeyPath,
-    dir: dirPath,
+    workDir,
     log: () => proc?.output() ?? '',
     pause,
     start,
@@ -149,6 +207,21 @@ export async function startSshd(): Promise<RunningSshd> {
       dir.cleanup();
     },
   };
+}
+
+/** A passwd copy with one extra non-root user (free uid, home = workDir, /bin/sh). */
+function throwawayUser(dir: string, home: string): { name: string; uid: number; passwdFile: string } {
+  const passwd = readFileSync('/etc/passwd', 'utf8');
+  const used = new Set(passwd.split('\n').map((line) => Number(line.split(':')[2])));
+  let uid = 47_000;
+  while (used.has(uid)) uid++;
+  const name = 'aals-ssh-test';
+  const passwdFile = join(dir, 'passwd');
+  const base = passwd.endsWith('\n') ? passwd : `${passwd}\n`;
+  writeFileSync(passwdFile, `${base}${name}:x:${uid}:${uid}:AALS SSH test:${home}:/bin/sh\n`, {
+    mode: 0o644,
+  });
+  return { name, uid, passwdFile };
 }
 
 /** Child processes (recursively) of a pid, read from /proc. */
@@ -184,7 +257,9 @@ async function waitForSshBanner(port: number, proc: Spawned, timeoutMs: number):
   let lastError = '';
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`sshd exited (${proc.child.exitCode ?? proc.child.signalCode}) before serving:\n${proc.output()}`);
+      throw new Error(
+        `sshd exited (${proc.child.exitCode ?? proc.child.signalCode}) before serving:\n${proc.output()}`,
+      );
     }
     try {
       const banner = await readBanner(port);
@@ -195,7 +270,9 @@ async function waitForSshBanner(port: number, proc: Spawned, timeoutMs: number):
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`sshd on 127.0.0.1:${port} not ready after ${timeoutMs} ms (${lastError}):\n${proc.output()}`);
+  throw new Error(
+    `sshd on 127.0.0.1:${port} not ready after ${timeoutMs} ms (${lastError}):\n${proc.output()}`,
+  );
 }
 
 function readBanner(port: number): Promise<string> {

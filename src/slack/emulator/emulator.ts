@@ -669,7 +669,11 @@ export class SlackEmulator {
   }
 }
 
-function findAction(blocks: unknown[], actionId: string) {
+/** `actionId`, or `blockId/actionId` when several blocks carry the same action. */
+function findAction(blocks: unknown[], target: string) {
+  const [blockId, actionId] = target.includes('/')
+    ? (target.split('/', 2) as [string, string])
+    : [null, target];
   for (const block of blocks as Array<{
     type?: string;
     block_id?: string;
@@ -679,6 +683,7 @@ function findAction(blocks: unknown[], actionId: string) {
     const candidates = [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])] as Array<
       Record<string, unknown>
     >;
+    if (blockId !== null && block.block_id !== blockId) continue;
     const element = candidates.find((e) => e.action_id === actionId);
     if (element) return { element, blockId: block.block_id ?? '' };
   }
