@@ -131,21 +131,36 @@ export class ExecutionRunner {
         });
       }
       this.report(row, commandResultMessage(row, outcome));
+      if (raw.fullOutput) {
+        // The message carries the start; the whole output (redacted too) goes up as a file.
+        store.approvals.saveFullOutput(row.id, Buffer.from(redactText(raw.fullOutput.toString('utf8'))));
+        this.report(
+          row,
+          { text: `Full output of request #${row.id} (${raw.fullOutput.length} bytes)`, blocks: [] },
+          row.id,
+        );
+      }
     });
     this.deps.onChanged(row.incidentId);
   }
 
   /** Into the incident's thread; a request made with `/aals run` is answered in its channel. */
-  private report(row: ApprovalRow, message: { text: string; blocks: Array<Record<string, unknown>> }): void {
+  private report(
+    row: ApprovalRow,
+    message: { text: string; blocks: Array<Record<string, unknown>> },
+    attachmentOf?: number,
+  ): void {
     const incident = row.incidentId === null ? null : this.deps.store.incidents.get(row.incidentId);
     const channel = incident?.channel ?? row.channel;
     if (!channel) return;
     this.deps.store.outbox.add({
       incidentId: incident ? incident.id : null,
-      kind: 'result',
+      kind: attachmentOf === undefined ? 'result' : 'output',
       channel,
       threadTs: null,
-      ...message,
+      text: message.text,
+      ...(message.blocks.length ? { blocks: message.blocks } : {}),
+      ...(attachmentOf === undefined ? {} : { approvalId: attachmentOf }),
     });
   }
 }

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { parsePayload } from '../readers/registry.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
 import { analyzerBenchmark } from './analyzer.js';
+import { approvalBenchmark } from './approvals.js';
 import { correlationQuality, correlationThroughput } from './correlation.js';
 import { diagnosisBenchmark } from './diagnosis.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
@@ -151,6 +152,9 @@ async function main(): Promise<void> {
     await diagnosisBenchmark(print, 20, 2, 2000);
     // Beyond Slack's edit budget: shows the queueing, not a target.
     await diagnosisBenchmark(print, 20, 1, 500);
+  }
+  if (!only || only === 'approvals') {
+    await approvalBenchmark(print);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);

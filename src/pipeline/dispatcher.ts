@@ -302,8 +302,8 @@ export class Dispatcher {
       `outbox:${item.id}`,
       item.attempts,
       async () => {
-        if (item.kind === 'chart') {
-          await this.uploadChart(item, threadTs, mayHaveBeenSent);
+        if (item.kind === 'chart' || item.kind === 'output') {
+          await this.uploadFile(item, threadTs, mayHaveBeenSent);
           store.outbox.markSent(item.id, '');
           return;
         }
@@ -329,16 +329,28 @@ export class Dispatcher {
     if (outcome === 'retry') store.outbox.release(item.id, 'will retry');
   }
 
-  /** A chart's file name is its marker: after a crash, an upload already in the thread is not repeated. */
-  private async uploadChart(
+  /**
+   * A chart, or a command's full output. The file name is the marker: after a crash, an upload
+   * already in the thread is not repeated.
+   */
+  private async uploadFile(
     item: OutboxItem,
     threadTs: string | null,
     mayHaveBeenSent: boolean,
   ): Promise<void> {
     const { store, chat } = this.deps;
-    const data = item.analysisId === null ? null : store.analyses.chart(item.analysisId);
+    const chart = item.kind === 'chart';
+    const data = chart
+      ? item.analysisId === null
+        ? null
+        : store.analyses.chart(item.analysisId)
+      : item.approvalId === null
+        ? null
+        : store.approvals.fullOutput(item.approvalId);
     if (!data) return;
-    const filename = `aals-incident-${item.incidentId}-chart-${item.id}.png`;
+    const filename = chart
+      ? `aals-incident-${item.incidentId}-chart-${item.id}.png`
+      : `aals-command-${item.approvalId}-output.txt`;
     if (mayHaveBeenSent && (await chat.findUpload(item.channel, threadTs ?? undefined, filename))) return;
     await chat.upload({
       channel: item.channel,

@@ -145,6 +145,7 @@ export function incidentDocument(view: IncidentView): MemoryDocument {
     ...lines,
     findings.length ? 'Metrics:' : '',
     ...findings,
+    ...ranCommands(view),
     incident.resolution ? `Resolution: ${incident.resolution}` : '',
   ]
     .filter(Boolean)
@@ -162,8 +163,26 @@ export function incidentDocument(view: IncidentView): MemoryDocument {
     alertnames: [...new Set(alerts.map((a) => a.alertname))],
     ...(roots[0] ? { rootCause: `${roots[0].alertname}: ${roots[0].reason}` } : {}),
     ...(incident.resolution ? { resolution: incident.resolution } : {}),
-    commands: extractCommands(incident.resolution ?? ''),
+    commands: [
+      ...new Set([
+        ...extractCommands(incident.resolution ?? ''),
+        ...(view.approvals ?? []).filter((a) => a.status === 'executed').map((a) => a.command),
+      ]),
+    ].slice(0, 20),
     createdAt: incident.openedAt,
     updatedAt: incident.lastActivity,
   };
+}
+
+/** What AALS ran for the incident and how it ended: part of what happened, for the next one. */
+function ranCommands(view: IncidentView): string[] {
+  const ran = (view.approvals ?? []).filter((a) => a.status === 'executed' || a.status === 'failed');
+  if (ran.length === 0) return [];
+  return [
+    'Commands run:',
+    ...ran.map(
+      (a) =>
+        `- ${a.command} on ${a.host}: ${a.result?.status ?? a.status}${a.result?.exitCode !== null && a.result?.exitCode !== undefined ? ` (exit ${a.result.exitCode})` : ''}`,
+    ),
+  ];
 }

@@ -176,6 +176,16 @@ export class ApprovalStore {
     );
   }
 
+  /** The whole (redacted) output of a command whose message had to cut it, for the attachment. */
+  saveFullOutput(id: number, output: Buffer): void {
+    this.sql('UPDATE approvals SET full_output = ? WHERE id = ?').run(output, id);
+  }
+
+  fullOutput(id: number): Buffer | null {
+    const value = this.sql('SELECT full_output FROM approvals WHERE id = ?').pluck().get(id);
+    return Buffer.isBuffer(value) ? value : null;
+  }
+
   /** Approved commands waiting for the executor, oldest first. */
   toExecute(limit = 20): ApprovalRow[] {
     return (

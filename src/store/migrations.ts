@@ -276,10 +276,12 @@ export const MIGRATIONS: Migration[] = [
         started_at TEXT,
         finished_at TEXT,
         result TEXT,
+        full_output BLOB,
         updated_at TEXT NOT NULL
       );
       CREATE INDEX approvals_status ON approvals(status, id);
       CREATE INDEX approvals_incident ON approvals(incident_id, id);
+      ALTER TABLE outbox ADD COLUMN approval_id INTEGER REFERENCES approvals(id);
       CREATE TABLE approval_votes (
         approval_id INTEGER NOT NULL REFERENCES approvals(id),
         user_id TEXT NOT NULL,

@@ -7,11 +7,11 @@ import { type Db, statementCache } from './database.js';
  * droppable when the channel is busy. A row being sent is 'sending', so a restart can check Slack
  * for it before posting again.
  */
-/** result: a command's outcome, never superseded or dropped. */
-export type OutboxKind = 'notice' | 'merge' | 'chart' | 'pointer' | 'result';
+/** result: a command's outcome, never superseded or dropped; output: its full output as a file. */
+export type OutboxKind = 'notice' | 'merge' | 'chart' | 'pointer' | 'result' | 'output';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dropped' | 'failed';
 
-export const PRIORITY = { notice: 1, merge: 1, chart: 1, pointer: 2, result: 1 } as const;
+export const PRIORITY = { notice: 1, merge: 1, chart: 1, pointer: 2, result: 1, output: 1 } as const;
 
 export interface OutboxItem {
   id: number;
@@ -26,6 +26,8 @@ export interface OutboxItem {
   blocks: Array<Record<string, unknown>> | null;
   /** For charts: the analysis whose PNG to upload. */
   analysisId: number | null;
+  /** For command output files: the request whose full output to upload. */
+  approvalId: number | null;
   droppable: boolean;
   status: OutboxStatus;
   attempts: number;
@@ -39,6 +41,7 @@ export interface NewOutboxItem {
   text: string;
   blocks?: Array<Record<string, unknown>>;
   analysisId?: number;
+  approvalId?: number;
 }
 
 interface Row {
@@ -52,6 +55,7 @@ interface Row {
   text: string;
   blocks: string | null;
   analysis_id: number | null;
+  approval_id: number | null;
   droppable: number;
   status: OutboxStatus;
   attempts: number;
@@ -70,8 +74,8 @@ export class OutboxStore {
   add(item: NewOutboxItem): number {
     const now = this.now().toISOString();
     const result = this.sql(
-      `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, analysis_id, droppable, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (created_at, incident_id, kind, priority, channel, thread_ts, text, blocks, analysis_id, approval_id, droppable, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       now,
       item.incidentId,
@@ -82,6 +86,7 @@ export class OutboxStore {
       item.text,
       item.blocks ? JSON.stringify(item.blocks) : null,
       item.analysisId ?? null,
+      item.approvalId ?? null,
       item.kind === 'pointer' ? 1 : 0,
       now,
     );
@@ -174,6 +179,7 @@ function toItem(row: Row): OutboxItem {
     text: row.text,
     blocks: row.blocks ? JSON.parse(row.blocks) : null,
     analysisId: row.analysis_id,
+    approvalId: row.approval_id,
     droppable: row.droppable === 1,
     status: row.status,
     attempts: row.attempts,

@@ -144,6 +144,24 @@ describe('approvals and the SSH executor in Slack', () => {
     );
   });
 
+  test('output over the cap: the message is cut and says so; the whole output is attached as a file', async () => {
+    const answer = await h.slack.slashCommand('/aals', 'run dev-1 -- seq 1 40000', 'alerts', OUTSIDER);
+    expect(answer.body?.response_type).toBe('in_channel');
+    const result = await h.slack.waitFor(
+      () => h.slack.messages('alerts').find((m) => m.text.startsWith('Ran: seq 1 40000')) ?? null,
+      10_000,
+    );
+    expect(text(result)).toContain('output truncated');
+    const id = requestFor('seq 1 40000');
+    const file = await h.slack.waitFor(
+      () => h.slack.messages('alerts').find((m) => JSON.stringify(m).includes(`aals-command-${id}-output.txt`)) ?? null,
+      10_000,
+    );
+    expect(file).toBeDefined();
+    const full = h.aals.store.approvals.fullOutput(id)?.toString('utf8') ?? '';
+    expect(full.split('\n').filter(Boolean)).toHaveLength(40000);
+  });
+
   test('production needs two distinct approvers: self-repeat, outsiders and the 1st click do not run it; the 2nd does, once', async () => {
     const marker = join(markers.path, 'approved');
     const command = `touch ${marker}`;

@@ -452,6 +452,7 @@ describe('OutboxStore', () => {
       text: 'n1',
       blocks: [{ type: 'section' }],
       analysisId: null,
+      approvalId: null,
       droppable: false,
       status: 'pending',
       attempts: 0,
