@@ -154,7 +154,9 @@ describe('approvals and the SSH executor in Slack', () => {
     expect(text(result)).toContain('output truncated');
     const id = requestFor('seq 1 40000');
     const file = await h.slack.waitFor(
-      () => h.slack.messages('alerts').find((m) => JSON.stringify(m).includes(`aals-command-${id}-output.txt`)) ?? null,
+      () =>
+        h.slack.messages('alerts').find((m) => JSON.stringify(m).includes(`aals-command-${id}-output.txt`)) ??
+        null,
       10_000,
     );
     expect(file).toBeDefined();
@@ -257,10 +259,23 @@ describe('approvals and the SSH executor in Slack', () => {
     const answer = await h.slack.slashCommand('/aals', `run db-1 -- ${command}`, 'alerts', APPROVERS[0]);
     expect(answer.body?.response_type).toBe('in_channel');
     const id = requestFor(command);
-    expect(await h.aals.approvals?.approve(id, APPROVERS[0] as string)).toMatchObject({
-      ok: false,
-      message: expect.stringContaining('someone else has to approve'),
-    });
+    const request = await h.slack.waitFor(
+      () => h.slack.messages('alerts').find((m) => m.text.startsWith(`Command request #${id}`)) ?? null,
+      5000,
+    );
+    await h.slack.clickButton('alerts', request.ts, `approval_${id}/approval_approve`, APPROVERS[0]);
+    await waitUntil(
+      () =>
+        (
+          h.slack
+            .messages('alerts')
+            .filter((m) => m.ephemeralTo === APPROVERS[0])
+            .at(-1)?.text ?? ''
+        ).includes('someone else has to approve'),
+      5000,
+      'the self-approval refusal',
+    );
+    expect(h.aals.store.approvals.get(id)?.approvers).toEqual([]);
     const dev = `touch ${join(markers.path, 'dev')}`;
     await h.slack.slashCommand('/aals', `run dev-1 -- ${dev}`, 'alerts', OUTSIDER);
     await waitUntil(() => existsSync(join(markers.path, 'dev')), 10_000, 'the development command');
