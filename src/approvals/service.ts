@@ -75,48 +75,10 @@ export class ApprovalService {
           !['rejected', 'expired', 'blocked'].includes(a.status),
       );
       if (repeat) continue;
-      const verdict = await this.deps.assess(action.command, host.environment);
-      const status: ApprovalStatus =
-        verdict.decision === 'auto' || verdict.decision === 'notify'
-          ? 'approved'
-          : verdict.decision === 'approval'
-            ? 'pending'
-            : verdict.decision;
-      const id = store.transaction(() => {
-        const approvalId = store.approvals.create({
-          incidentId,
-          diagnosisId,
-          command: action.command,
-          host: host.name,
-          environment: host.environment,
-          purpose: action.purpose,
-          risk: verdict.risk,
-          decision: verdict.decision,
-          required: verdict.decision === 'approval' ? verdict.approvals : 0,
-          requestedBy: 'aals',
-          status,
-          reason: verdict.reason,
-          expiresAt:
-            status === 'pending'
-              ? new Date(this.now().getTime() + this.deps.ttlMinutes * 60_000).toISOString()
-              : null,
-        });
-        store.audit.append({
-          actor: 'aals',
-          action: 'approval.proposed',
-          subject: `approval:${approvalId}`,
-          details: {
-            incident: incidentId,
-            command: action.command,
-            host: host.name,
-            environment: host.environment,
-            risk: verdict.risk,
-            decision: verdict.decision,
-            required: verdict.approvals,
-          },
-        });
-        return approvalId;
-      });
+      const id = await this.create(
+        { incidentId, diagnosisId, command: action.command, purpose: action.purpose, requestedBy: 'aals' },
+        host,
+      );
       const row = store.approvals.get(id);
       if (row) created.push(row);
     }
@@ -141,26 +103,57 @@ export class ApprovalService {
         ok: false,
         message: `\`${target}\` is not a host in the executor's inventory (modules.executor.hosts).`,
       };
-    const verdict = await this.deps.assess(command, host.environment);
+    const id = await this.create(
+      {
+        incidentId: null,
+        diagnosisId: null,
+        command,
+        purpose: `requested by <@${userId}>`,
+        requestedBy: userId,
+        channel,
+      },
+      host,
+    );
+    const request = store.approvals.get(id);
+    if (request?.status === 'approved') this.deps.onApproved();
+    return {
+      ok: request?.status === 'approved' || request?.status === 'pending',
+      message: request?.reason ?? '',
+      ...(request ? { request } : {}),
+    };
+  }
+
+  /**
+   * One request, classified for its host's environment: auto/notify are approved at once,
+   * approval waits (and expires), manual/denied are recorded and never run. Audited.
+   */
+  private async create(
+    what: {
+      incidentId: number | null;
+      diagnosisId: number | null;
+      command: string;
+      purpose: string;
+      requestedBy: string;
+      channel?: string;
+    },
+    host: { name: string; environment: string },
+  ): Promise<number> {
+    const { store } = this.deps;
+    const verdict = await this.deps.assess(what.command, host.environment);
     const status: ApprovalStatus =
       verdict.decision === 'auto' || verdict.decision === 'notify'
         ? 'approved'
         : verdict.decision === 'approval'
           ? 'pending'
           : verdict.decision;
-    const id = store.transaction(() => {
-      const requestId = store.approvals.create({
-        incidentId: null,
-        diagnosisId: null,
-        command,
+    return store.transaction(() => {
+      const id = store.approvals.create({
+        ...what,
         host: host.name,
         environment: host.environment,
-        purpose: `requested by <@${userId}>`,
         risk: verdict.risk,
         decision: verdict.decision,
         required: verdict.decision === 'approval' ? verdict.approvals : 0,
-        requestedBy: userId,
-        channel,
         status,
         reason: verdict.reason,
         expiresAt:
@@ -169,26 +162,21 @@ export class ApprovalService {
             : null,
       });
       store.audit.append({
-        actor: userId,
-        action: 'approval.requested',
-        subject: `approval:${requestId}`,
+        actor: what.requestedBy,
+        action: what.requestedBy === 'aals' ? 'approval.proposed' : 'approval.requested',
+        subject: `approval:${id}`,
         details: {
-          command,
+          incident: what.incidentId,
+          command: what.command,
           host: host.name,
           environment: host.environment,
           risk: verdict.risk,
           decision: verdict.decision,
+          required: verdict.approvals,
         },
       });
-      return requestId;
+      return id;
     });
-    if (status === 'approved') this.deps.onApproved();
-    const request = store.approvals.get(id) ?? undefined;
-    return {
-      ok: status === 'approved' || status === 'pending',
-      message: verdict.reason,
-      ...(request ? { request } : {}),
-    };
   }
 
   async approve(id: number, userId: string): Promise<Answer> {

@@ -54,22 +54,13 @@ export interface ApprovalRow {
   approvers: string[];
 }
 
-export interface NewApproval {
-  incidentId: number | null;
-  diagnosisId: number | null;
-  command: string;
-  host: string;
-  environment: string;
-  purpose: string;
-  risk: RiskLevel;
-  decision: Decision;
-  required: number;
-  requestedBy: string;
+export type NewApproval = Omit<
+  ApprovalRow,
+  'id' | 'createdAt' | 'result' | 'approvers' | 'channel' | 'reason'
+> & {
   channel?: string | null;
-  status: ApprovalStatus;
   reason?: string | null;
-  expiresAt: string | null;
-}
+};
 
 interface Row {
   id: number;
