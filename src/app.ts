@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import type { Logger } from 'winston';
 import { ExecutionRunner } from './approvals/execution-runner.js';
 import type { CommandRunner } from './approvals/ports.js';
+import { isMember } from './approvals/principals.js';
 import { ApprovalService } from './approvals/service.js';
+import { homeData } from './chatops/home.js';
 import { environmentOf, isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
 import type { AalsConfig } from './config/schema.js';
 import type { Diagnoser } from './diagnosis/diagnoser.js';
@@ -207,6 +209,10 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const executor = config.modules.executor.enabled
     ? new SshExecutor(config.modules.executor, { logger })
     : undefined;
+  const groupMembers = async (usergroup: string) => {
+    const answer = await slack?.client.usergroups.users.list({ usergroup });
+    return (answer?.users as string[] | undefined) ?? [];
+  };
   const runner =
     options.commandRunner ?? (executor ? sshCommandRunner(config.modules.executor, executor) : null);
   const execution = runner
@@ -218,9 +224,11 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
         assess,
         approversOf: (environment) =>
           config.environments[environment as keyof typeof config.environments]?.approvers ?? [],
-        groupMembers: async (usergroup) => {
-          const answer = await slack?.client.usergroups.users.list({ usergroup });
-          return (answer?.users as string[] | undefined) ?? [];
+        groupMembers,
+        channelEnvironment: (channel) => {
+          const mapping = config.slack.channelEnvironments;
+          const name = slack?.directory.nameOf(channel);
+          return mapping[channel] ?? (name ? (mapping[`#${name}`] ?? mapping[name]) : undefined) ?? null;
         },
         runner,
         ttlMinutes: config.policy.approvalTtlMinutes,
@@ -285,6 +293,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       commandContext: () => ({
         memory,
         mode,
+        mayUse: (what, userId) => isMember(userId, config.permissions[what], groupMembers),
         modules: Object.fromEntries(
           (['alertmanager', 'prometheus', 'github', 'llm'] as const).map((m) => [
             m,
@@ -305,6 +314,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
         environmentOf: (labels) => environmentOf(config, labels),
       }),
       approvals: () => approvals,
+      homeData: () => homeData(store, tracker.correlator.topology, diagnoser.author, new Date()),
       feedback: {
         index: () => memory.index,
         onChanged: () => {

@@ -4,6 +4,7 @@ import type { RiskAssessment } from '../domain/risk.js';
 import type { ApprovalRow, ApprovalStatus } from '../store/approvals.js';
 import type { Store } from '../store/store.js';
 import type { CommandRunner } from './ports.js';
+import { isMember, stricterEnvironment } from './principals.js';
 
 /**
  * The approval workflow, independent of Slack: proposed commands become requests whose state lives
@@ -15,6 +16,8 @@ export interface ApprovalServiceDeps {
   assess: (command: string, environment: string) => Promise<RiskAssessment>;
   /** Slack user (U…/W…) and user group (S…) IDs allowed to approve in an environment; empty: anyone. */
   approversOf: (environment: string) => string[];
+  /** The environment a channel belongs to (slack.channelEnvironments), if it has one. */
+  channelEnvironment?: (channel: string) => string | null;
   /** Members of a Slack user group. */
   groupMembers: (groupId: string) => Promise<string[]>;
   runner: CommandRunner | null;
@@ -64,6 +67,7 @@ export class ApprovalService {
     const { store, runner } = this.deps;
     if (!runner) return [];
     const existing = store.approvals.forIncident(incidentId);
+    const incidentEnvironment = store.incidents.get(incidentId)?.environment ?? null;
     const created: ApprovalRow[] = [];
     for (const action of actions) {
       const host = action.host ? runner.resolve(action.host) : null;
@@ -77,7 +81,7 @@ export class ApprovalService {
       if (repeat) continue;
       const id = await this.create(
         { incidentId, diagnosisId, command: action.command, purpose: action.purpose, requestedBy: 'aals' },
-        host,
+        { name: host.name, environment: stricterEnvironment(host.environment, incidentEnvironment) },
       );
       const row = store.approvals.get(id);
       if (row) created.push(row);
@@ -112,7 +116,10 @@ export class ApprovalService {
         requestedBy: userId,
         channel,
       },
-      host,
+      {
+        name: host.name,
+        environment: stricterEnvironment(host.environment, this.deps.channelEnvironment?.(channel)),
+      },
     );
     const request = store.approvals.get(id);
     if (request?.status === 'approved') this.deps.onApproved();
@@ -297,17 +304,9 @@ export class ApprovalService {
     return null;
   }
 
-  private async authorized(userId: string, environment: string): Promise<boolean> {
-    const principals = this.deps.approversOf(environment);
-    if (principals.length === 0) return true;
-    if (principals.includes(userId)) return true;
-    for (const group of principals.filter((p) => p.startsWith('S'))) {
-      try {
-        if ((await this.deps.groupMembers(group)).includes(userId)) return true;
-      } catch (error) {
-        this.deps.logger.warn('could not read user group members', { group, error: String(error) });
-      }
-    }
-    return false;
+  private authorized(userId: string, environment: string): Promise<boolean> {
+    return isMember(userId, this.deps.approversOf(environment), this.deps.groupMembers, (group, error) =>
+      this.deps.logger.warn('could not read user group members', { group, error: String(error) }),
+    );
   }
 }

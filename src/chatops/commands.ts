@@ -25,6 +25,8 @@ export interface CommandContext {
   channelId?: string;
   /** The approval workflow, when command execution is on. */
   approvals?: ApprovalService | undefined;
+  /** Whether the caller may use a subcommand (permissions in the config); everyone when absent. */
+  mayUse?: (what: 'diagnose' | 'run', userId: string) => Promise<boolean>;
   diagnosis?: DiagnosisCommands | undefined;
 }
 
@@ -49,6 +51,7 @@ export function helpText(commandName: string): string {
     `*${commandName} diagnose <alert text or question>* — a diagnosis of the alert or the recent alerts it names (rules at once, the LLM's when configured)`,
     `*${commandName} diagnose #<incident> [--deep]* — diagnose an incident again; --deep gives the LLM more time and steps`,
     `*${commandName} run <host> -- <command>* — ask AALS to run a command on a host; the risk policy decides whether it runs at once, after approvals by others, or never`,
+    `*${commandName} approve <N>* — approve command request #N (the same as its Approve button)`,
     `*${commandName} history <query>* — similar past incidents (GitHub, AALS's own, imported, runbooks) and what fixed them`,
     `*${commandName} status* — what AALS has seen and whether its integrations are on`,
     `*${commandName} help* — this list`,
@@ -61,6 +64,7 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
   const argument = rest.join(' ').trim();
   switch (sub.toLowerCase()) {
     case 'diagnose':
+      if (!(await allowed(ctx, 'diagnose'))) return refused('diagnose', ctx);
       if (!argument) {
         return ephemeral(`Tell me what to look at: \`${ctx.commandName} diagnose HighCPUUsage on web-1\``);
       }
@@ -68,7 +72,10 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<Com
     case 'status':
       return status(ctx);
     case 'run':
+      if (!(await allowed(ctx, 'run'))) return refused('run', ctx);
       return run(argument, ctx);
+    case 'approve':
+      return approve(argument, ctx);
     case 'history':
       if (!argument)
         return ephemeral(`What should I look for? \`${ctx.commandName} history disk full on db-01\``);
@@ -107,6 +114,32 @@ function status(ctx: CommandContext): CommandReply {
     for (const n of noisy) lines.push(`• ${escapeMrkdwn(n.alertname)}: ${n.firings} firing notifications`);
   }
   return ephemeral(lines.join('\n'));
+}
+
+async function allowed(ctx: CommandContext, what: 'diagnose' | 'run'): Promise<boolean> {
+  return ctx.mayUse ? ctx.mayUse(what, ctx.userId ?? '') : true;
+}
+
+function refused(what: string, ctx: CommandContext): CommandReply {
+  return ephemeral(`You are not allowed to use \`${ctx.commandName} ${what}\` here (permissions.${what}).`);
+}
+
+/** `/aals approve N`: the same as the Approve button, for a request number. */
+async function approve(argument: string, ctx: CommandContext): Promise<CommandReply> {
+  const id = Number(/^#?(\d+)$/.exec(argument.trim())?.[1]);
+  if (!Number.isInteger(id))
+    return ephemeral(`Usage: \`${ctx.commandName} approve 12\` (the request number, #12)`);
+  if (!ctx.approvals) return ephemeral('Command execution is off here (modules.executor.enabled: false).');
+  const answer = await ctx.approvals.approve(id, ctx.userId ?? 'unknown');
+  if (!answer.ok) {
+    ctx.store.audit.append({
+      actor: ctx.userId ?? 'unknown',
+      action: 'approval.refused',
+      subject: `approval:${id}`,
+      details: { reason: answer.message },
+    });
+  }
+  return ephemeral(answer.message);
 }
 
 /** `/aals run HOST -- COMMAND`: a request to run a command, decided by the policy and approvers. */

@@ -87,6 +87,15 @@ export const ConfigSchema = z
         production: EnvironmentPolicy(2),
       })
       .prefault({}),
+    /** Who may use what (Slack user or user group IDs; empty: everyone in the workspace). */
+    permissions: z
+      .strictObject({
+        /** `/aals diagnose`, `/aals diagnose #N --deep` and mentions (they can spend LLM budget). */
+        diagnose: z.array(SlackPrincipalId).default([]),
+        /** `/aals run HOST -- CMD` requests (approving is per environment, under environments). */
+        run: z.array(SlackPrincipalId).default([]),
+      })
+      .prefault({}),
     /** Risk policy: environment × risk → decision, approval expiry, extra read-only/denied programs. */
     policy: PolicyConfigSchema,
     /** Alert label names that say which environment an alert belongs to. */

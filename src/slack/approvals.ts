@@ -14,12 +14,27 @@ export interface ApprovalHandlersDeps {
   store: Store;
   service: () => ApprovalService | undefined;
   logger: Logger;
+  /** Buttons on the App Home have no response URL: the Home is shown again instead. */
+  refreshHome: (userId: string) => Promise<void>;
 }
 
 const OFF = 'Command execution is off here (modules.executor.enabled: false).';
 
 export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
   const { store, logger } = deps;
+  /** An answer only the clicker sees; on the App Home (no response URL) the Home is refreshed instead. */
+  const tell = async (
+    body: { user: { id: string }; response_url?: string },
+    respond: (message: {
+      response_type: 'ephemeral';
+      replace_original: false;
+      text: string;
+    }) => Promise<unknown>,
+    text: string,
+  ) => {
+    if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
+    else await deps.refreshHome(body.user.id);
+  };
   const refused = (userId: string, id: number, answer: Answer) => {
     if (answer.ok) return;
     store.audit.append({
@@ -36,7 +51,7 @@ export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
     const service = deps.service();
     const answer = service ? await service.approve(id, body.user.id) : { ok: false, message: OFF };
     refused(body.user.id, id, answer);
-    await respond({ response_type: 'ephemeral', replace_original: false, text: answer.message });
+    await tell(body, respond, answer.message);
   });
 
   app.action(APPROVAL_ACTION.reject, async ({ ack, body, action, respond, client }) => {
@@ -44,11 +59,7 @@ export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
     const id = Number((action as { value?: string }).value);
     const request = Number.isInteger(id) ? store.approvals.get(id) : null;
     if (!deps.service() || !request || request.status !== 'pending') {
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: deps.service() ? 'Nothing to reject: that request is no longer open.' : OFF,
-      });
+      await tell(body, respond, deps.service() ? 'Nothing to reject: that request is no longer open.' : OFF);
       return;
     }
     try {
@@ -58,11 +69,7 @@ export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
       });
     } catch (error) {
       logger.warn('could not open the reject form', { approval: id, error: errorMessage(error) });
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: `Could not open the form (${errorMessage(error)}).`,
-      });
+      await tell(body, respond, `Could not open the form (${errorMessage(error)}).`);
     }
   });
 

@@ -4,6 +4,7 @@ import type { Logger } from 'winston';
 import type { ApprovalService } from '../approvals/service.js';
 import { type CommandContext, runCommand } from '../chatops/commands.js';
 import { type TextDiagnosisContext, textDiagnosis } from '../chatops/diagnose.js';
+import type { HomeData } from '../chatops/home.js';
 import { errorMessage } from '../errors.js';
 import type { Inbox } from '../pipeline/inbox.js';
 import { unwrapEdit } from '../readers/registry.js';
@@ -12,6 +13,7 @@ import { registerApprovals } from './approvals.js';
 import { boltLogger } from './bolt-logger.js';
 import { ChannelDirectory } from './channels.js';
 import { type FeedbackDeps, registerFeedback } from './feedback.js';
+import { homeView } from './views/home.js';
 
 /** The Bolt app in Socket Mode or HTTP mode, and the listeners that feed AALS. */
 export interface SlackAppOptions {
@@ -28,6 +30,8 @@ export interface SlackAppOptions {
   commandContext: () => Omit<CommandContext, 'store' | 'commandName' | 'now'>;
   /** What mentions need to diagnose a question. */
   mentionContext: () => Omit<TextDiagnosisContext, 'store' | 'now'>;
+  /** What the App Home shows, read when a user opens it. */
+  homeData: () => HomeData;
   /** The approval workflow behind Approve / Reject (absent when command execution is off). */
   approvals: () => ApprovalService | undefined;
   /** Incident memory behind the feedback buttons, and who to tell when they change something. */
@@ -171,8 +175,23 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
     });
   });
 
+  const publishHome = async (userId: string) => {
+    const permalink = (channel: string, ts: string) =>
+      identity.url
+        ? `${String(identity.url).replace(/\/$/, '')}/archives/${channel}/p${ts.replace('.', '')}`
+        : null;
+    await app.client.views.publish({
+      user_id: userId,
+      view: homeView(options.homeData(), permalink) as never,
+    });
+  };
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    await publishHome(event.user);
+  });
+
   registerFeedback(app, { ...options.feedback, store, logger });
-  registerApprovals(app, { store, logger, service: options.approvals });
+  registerApprovals(app, { store, logger, service: options.approvals, refreshHome: publishHome });
 
   app.command(options.commandName, async ({ command, ack, body, respond }) => {
     store.rawEvents.insert({

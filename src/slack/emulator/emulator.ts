@@ -429,6 +429,32 @@ export class SlackEmulator {
     return this.deliverOnce('action', payload.trigger_id, payload, 0);
   }
 
+  /** Clicks a button on the App Home the user was shown: no channel, no response_url, as in Slack. */
+  async clickHomeButton(actionId: string, userId: string = HUMAN.id) {
+    const view = this.workspace.homeViews.get(userId);
+    if (!view) throw new Error(`no App Home published for ${userId}`);
+    const found = findAction((view.blocks as unknown[]) ?? [], actionId);
+    if (!found) throw new Error(`no button ${actionId} on the App Home of ${userId}`);
+    const user = this.workspace.users.get(userId);
+    const viewId = `V${userId.slice(1)}`;
+    const payload = {
+      type: 'block_actions',
+      user: { id: userId, username: user?.name, name: user?.name, team_id: TEAM.id },
+      api_app_id: this.app.appId,
+      token: 'verification-token',
+      container: { type: 'view', view_id: viewId },
+      trigger_id: `${Date.now()}.${randomUUID()}`,
+      team: { id: TEAM.id, domain: TEAM.domain },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: { id: viewId, type: 'home', ...view },
+      state: { values: {} },
+      actions: [{ ...found.element, block_id: found.blockId, action_ts: this.workspace.nextTs() }],
+    };
+    this.triggers.set(payload.trigger_id, userId);
+    return this.deliverOnce('action', payload.trigger_id, payload, 0);
+  }
+
   /** Submits a modal the app opened, with plain-text input values by block_id → action_id. */
   async submitView(
     viewId: string,
@@ -488,6 +514,17 @@ export class SlackEmulator {
     if (message.text.includes(`<@${this.app.botUserId}>`) && message.user !== this.app.botUserId) {
       this.deliverEvent({ ...event, type: 'app_mention', subtype: undefined });
     }
+  }
+
+  /** The user opens the app's Home tab: Slack sends app_home_opened. */
+  openAppHome(userId: string = HUMAN.id): string {
+    return this.deliverEvent({
+      type: 'app_home_opened',
+      user: userId,
+      channel: `D${userId.slice(1)}`,
+      tab: 'home',
+      event_ts: `${Date.now() / 1000}`,
+    });
   }
 
   /** Wraps an event in Slack's event_callback envelope and delivers it, retrying like Slack. */

@@ -274,8 +274,11 @@ const handlers: Record<string, Handler> = {
     return ok();
   },
 
-  'views.publish': (params) =>
-    params.user_id && params.view ? ok({ view: params.view }) : fail('invalid_arguments'),
+  'views.publish': (params, ctx) => {
+    if (!params.user_id || !params.view) return fail('invalid_arguments');
+    ctx.workspace.homeViews.set(String(params.user_id), params.view as Record<string, unknown>);
+    return ok({ view: params.view });
+  },
 
   'views.open': (params, ctx) => {
     const view = params.view as Record<string, unknown> | undefined;

@@ -53,6 +53,8 @@ export const TEAM = { id: 'T0AALS001', domain: 'aals-sandbox', name: 'AALS Sandb
 
 export class Workspace extends EventEmitter {
   readonly users = new Map<string, EmulatedUser>();
+  /** The App Home each user was last shown (views.publish). */
+  readonly homeViews = new Map<string, Record<string, unknown>>();
   /** User group (S…) → member user IDs, for usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
   readonly channels = new Map<string, EmulatedChannel>();
