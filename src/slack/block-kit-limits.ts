@@ -90,3 +90,24 @@ function blockViolation(block: Record<string, unknown>): string | null {
       return null;
   }
 }
+
+/**
+ * Keeps a message within the 50-block limit: the first blocks stay (they carry the alert and the
+ * diagnosis), the rest are replaced by one context line saying how much was left out and where.
+ */
+export function fitBlocks(
+  blocks: Array<Record<string, unknown>>,
+  where = 'ask `/aals status` or open the App Home for the rest',
+): Array<Record<string, unknown>> {
+  const max = BLOCK_KIT_LIMITS.blocksPerMessage;
+  if (blocks.length <= max) return blocks;
+  const kept = blocks.slice(0, max - 1);
+  const cut = blocks.length - kept.length;
+  return [
+    ...kept,
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…${cut} more blocks left out to fit Slack's limit; ${where}.` }],
+    },
+  ];
+}

@@ -7,6 +7,7 @@ import type { AnalysisRow } from '../../store/analyses.js';
 import type { ApprovalRow } from '../../store/approvals.js';
 import type { IncidentAlertRow, IncidentRow } from '../../store/incidents.js';
 import { formatDuration, slackDate } from '../../util/time.js';
+import { fitBlocks } from '../block-kit-limits.js';
 import { diagnosisBlocks } from './diagnosis.js';
 import { findingLines } from './findings.js';
 import { similarBlocks } from './similar.js';
@@ -171,13 +172,13 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
   if (alerts.length === 1 && alerts[0]) {
     return {
       text,
-      blocks: [
+      blocks: fitBlocks([
         section(alertDetail(alerts[0], options)),
         ...metricsBlocks(view, options),
         ...diagnosisPart(view),
         context(`Incident #${incident.id} · ${statusLine(view, options)}`),
         ...similarBlocks(incident.id, view.similar ?? null, incident.resolution),
-      ],
+      ]),
     };
   }
   const blocks: Array<Record<string, unknown>> = [
@@ -225,7 +226,7 @@ export function incidentSummary(view: IncidentView, options: ViewOptions): Slack
   notes.push(`updated ${slackDate(options.now.toISOString(), '{time}')}`);
   blocks.push(context(notes.join(' · ')));
   blocks.push(...similarBlocks(incident.id, view.similar ?? null, incident.resolution));
-  return { text, blocks };
+  return { text, blocks: fitBlocks(blocks) };
 }
 
 function diagnosisPart(view: IncidentView): Array<Record<string, unknown>> {
