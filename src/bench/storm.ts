@@ -93,6 +93,11 @@ export async function slackStorm(print: (line: string) => void): Promise<void> {
         if (request.method === 'chat.update') edits++;
       };
 
+      // Peak memory of the whole process (AALS and the emulator share it, so this overstates AALS).
+      let peakRss = process.memoryUsage().rss;
+      const sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      }, 100);
       const started = performance.now();
       let next = 0;
       await new Promise<void>((resolve) => {
@@ -119,6 +124,7 @@ export async function slackStorm(print: (line: string) => void): Promise<void> {
       await aals.inbox.idle();
       await Promise.race([aals.dispatcher.settled(), new Promise((r) => setTimeout(r, 120_000))]);
       slack.workspace.off('message', onMessage);
+      clearInterval(sampler);
 
       const stored = aals.store.rawEvents.countByStatus();
       const storedTotal = Object.values(stored).reduce((a, b) => a + b, 0);
@@ -135,6 +141,9 @@ export async function slackStorm(print: (line: string) => void): Promise<void> {
       );
       print(
         `storm: first alert of each incident → first reply: p50 ${ms(s.p50)} p95 ${ms(s.p95)} max ${ms(s.max)}; Slack 429s ${slack.rateLimitedCount}; most AALS posts in one channel-second ${maxPerSecond}; pointers sent ${outbox['pointer.sent'] ?? 0}, dropped ${outbox['pointer.dropped'] ?? 0}; summary edits (chat.update) ${edits}`,
+      );
+      print(
+        `storm: peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB (AALS and the Slack emulator in one process)   [target ≤ 300 MB]`,
       );
     },
     { correlation: { topology } },
