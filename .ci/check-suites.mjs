@@ -22,6 +22,9 @@ const REQUIRED = [
   'tests/unit/risk-table.test.ts',
   'tests/integration/ssh-executor.test.ts',
   'tests/integration/approvals.test.ts',
+  'tests/integration/app-home.test.ts',
+  'tests/integration/end-to-end.test.ts',
+  'tests/integration/sandbox-ui.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

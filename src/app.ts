@@ -279,6 +279,13 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  if (mode === 'sandbox' && config.http.host !== '127.0.0.1') {
+    // The sandbox has no sign-in: whoever reaches the port can act as any sandbox user.
+    logger.warn(
+      'the Slack sandbox is reachable from other machines: anyone who can reach this port can act as any sandbox user (set http.host: 127.0.0.1 to keep it local)',
+      { host: config.http.host },
+    );
+  }
   sandbox?.setExternalBase(url);
 
   try {

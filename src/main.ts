@@ -48,13 +48,14 @@ function printSandboxHelp(url: string, hookUrl: string): void {
     [
       '',
       'AALS is running against its local Slack sandbox (no Slack tokens set).',
+      `  Sandbox Slack UI:  ${url}/slack-sandbox/   (open in a browser: post sample alerts, click buttons)`,
       `  Health:            ${url}/healthz`,
       `  Sandbox state:     ${url}/slack-sandbox/state`,
       `  Alertmanager hook: ${url}/webhooks/alertmanager`,
       '',
       'Post a sample alert into #alerts (AALS answers in its thread):',
       `  curl -s -X POST ${hookUrl} -H 'content-type: application/json' -d '${sample}'`,
-      `Then read the thread:  curl -s ${url}/slack-sandbox/state`,
+      `Then read the thread in the browser, or: curl -s ${url}/slack-sandbox/state`,
       '',
     ].join('\n'),
   );

@@ -10,7 +10,7 @@ import { syntheticIncidents } from './incident-corpus.js';
 import { memoryScaleBenchmark, retrievalBenchmark } from './memory.js';
 import { nabBenchmark } from './nab.js';
 import { ms, type Stats, stats } from './stats.js';
-import { slackStorm } from './storm.js';
+import { slackStorm, stormBotMemory } from './storm.js';
 
 /**
  * `npm run bench`: alert message → threaded reply latency through the real Bolt app and the Slack
@@ -203,6 +203,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'storm') {
     await slackStorm(print);
+    await stormBotMemory(print);
     print(
       '   [targets: all stored, one thread per incident, Slack rate limits respected, first reply p95 ≤ 1 s]',
     );

@@ -50,9 +50,24 @@ export function openMetrics(samples: HistorySample[], types: Record<string, 'gau
   return `${lines.join('\n')}\n`;
 }
 
+/** Optional extras; without them Prometheus only scrapes the live exporter. */
+export interface PrometheusOptions {
+  /** Listen here instead of a fresh free port (when something must know the URL before it starts). */
+  port?: number;
+  /**
+   * A rule file (YAML, `groups: …`), evaluated every second. Firing alerts are re-sent every
+   * second too (`--rules.alert.resend-delay=1s`), so one dropped before Alertmanager is
+   * discovered is sent again at once rather than a minute later.
+   */
+  rules?: string;
+  /** Alertmanager's base URL, where firing and resolved alerts are sent. */
+  alertmanagerUrl?: string;
+}
+
 export async function startPrometheus(
   history: HistorySample[],
   types: Record<string, 'gauge' | 'counter'> = {},
+  options: PrometheusOptions = {},
 ): Promise<RunningPrometheus> {
   const prometheus = requireBinary(PROMETHEUS_BIN, 'prometheus');
   const promtool = requireBinary(PROMTOOL_BIN, 'prometheus');
@@ -80,17 +95,35 @@ export async function startPrometheus(
   await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
   const exporterPort = (exporter.address() as AddressInfo).port;
   const config = join(dir.path, 'prometheus.yml');
+  const extra: string[] = [];
+  if (options.rules !== undefined) {
+    const rules = join(dir.path, 'rules.yml');
+    writeFileSync(rules, options.rules);
+    extra.push('  evaluation_interval: 1s', `rule_files: ['${rules}']`);
+  }
+  if (options.alertmanagerUrl) {
+    const am = new URL(options.alertmanagerUrl);
+    extra.push(
+      'alerting:',
+      '  alertmanagers:',
+      `    - scheme: ${am.protocol.replace(':', '')}`,
+      ...(am.pathname !== '/' ? [`      path_prefix: '${am.pathname}'`] : []),
+      '      static_configs:',
+      `        - targets: ['${am.host}']`,
+    );
+  }
   writeFileSync(
     config,
-    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: live\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${exporterPort}']\n`,
+    `global:\n  scrape_interval: 1s\n${extra.map((l) => `${l}\n`).join('')}scrape_configs:\n  - job_name: live\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${exporterPort}']\n`,
   );
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const process: Spawned = spawnProcess(prometheus, [
     `--config.file=${config}`,
     `--storage.tsdb.path=${data}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=10y',
+    ...(options.rules !== undefined ? ['--rules.alert.resend-delay=1s'] : []),
     '--log.level=warn',
   ]);
   try {

@@ -53,6 +53,7 @@ export function resolveFromKnownGroup(
     labels: Record<string, string>;
     annotations: Record<string, string>;
     startsAt: number;
+    generatorURL?: string | undefined;
   }>,
   receivedAt: Date,
 ): Alert[] {
@@ -72,6 +73,8 @@ export function resolveFromKnownGroup(
         fingerprint: k.fingerprint,
         groupKey: alert.groupKey as string,
         ...(alert.url ? { url: alert.url } : {}),
+        // The resolved alert keeps its graph link, or the resolved incident's summary loses it.
+        ...(k.generatorURL ? { generatorURL: k.generatorURL } : {}),
       },
       { receivedAt },
     ),

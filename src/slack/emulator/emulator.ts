@@ -6,6 +6,7 @@ import { parseFormOrJson, readBody, sendJson, sendText } from '../../util/http.j
 import { RateLimiter } from '../../util/rate-limiter.js';
 import { signedHeaders } from './signing.js';
 import { type EnvelopeType, SocketHub } from './socket-hub.js';
+import { SandboxUi } from './ui/endpoints.js';
 import { type ApiRequest, type ApiResponse, type AppIdentity, callWebApi } from './web-api.js';
 import { type EmulatedMessage, TEAM, Workspace } from './workspace.js';
 
@@ -59,6 +60,8 @@ export type ApiAfterHook = (request: ApiRequest, response: ApiResponse) => Promi
 const MAX_RECORDED = 5000;
 
 export const HUMAN = { id: 'U0HUMAN01', name: 'oncall', realName: 'On-call Engineer' } as const;
+/** A second person, so the sandbox can show approvals that need two distinct approvers. */
+export const TEAMMATE = { id: 'U0HUMAN02', name: 'teammate', realName: 'Second Engineer' } as const;
 export const WEBHOOK_BOT = { id: 'B0WEBHOOK1', name: 'alertmanager' } as const;
 
 export class SlackEmulator {
@@ -88,6 +91,7 @@ export class SlackEmulator {
   readonly views = new Map<string, { id: string; userId: string; view: Record<string, unknown> }>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private closed = false;
+  private readonly ui: SandboxUi;
 
   constructor(options: EmulatorOptions = {}) {
     this.signingSecret = options.signingSecret ?? 'sandbox-signing-secret';
@@ -109,6 +113,7 @@ export class SlackEmulator {
     this.deliveryTimeoutMs = options.deliveryTimeoutMs ?? 3000;
     this.prefix = options.pathPrefix ?? '';
     this.workspace.addUser({ ...HUMAN, isBot: false });
+    this.workspace.addUser({ ...TEAMMATE, isBot: false });
     this.workspace.addUser({
       id: this.app.botUserId,
       name: this.app.botName,
@@ -119,6 +124,7 @@ export class SlackEmulator {
     for (const name of options.channels ?? ['alerts', 'alerts-prod', 'general'])
       this.workspace.addChannel(name);
     this.workspace.on('message', (message: EmulatedMessage) => this.onMessage(message));
+    this.ui = new SandboxUi(this, this.prefix);
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
@@ -180,8 +186,14 @@ export class SlackEmulator {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (!path.startsWith(this.prefix)) return false;
     const route = path.slice(this.prefix.length) || '/';
+    const page = this.ui.handle(route, req, res);
+    if (page) {
+      this.track(page);
+      return true;
+    }
     const match = /^\/(api|upload|hooks|response)\/([^/]+)(?:\/.*)?$/.exec(route);
     if (!match) {
+      // `/` is the sandbox page for browsers (see ui/endpoints.ts) and this JSON for everyone else.
       if (route === '/' || route === '/state') {
         sendJson(res, 200, this.snapshot());
         return true;

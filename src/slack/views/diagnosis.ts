@@ -127,8 +127,14 @@ export function requestState(request: ApprovalRow): string {
       return `${id} :white_check_mark: ran (exit ${request.result?.exitCode ?? 0}), output in the thread`;
     case 'failed':
       return `${id} :x: ${request.result?.status === 'ok' || request.result?.status === 'failed' ? `exit ${request.result?.exitCode}` : (request.result?.status ?? 'failed')}, output in the thread`;
-    case 'rejected':
-      return `${id} :no_entry_sign: ${escapeMrkdwn(truncate(request.reason ?? 'rejected', 200))}`;
+    case 'rejected': {
+      // The reason is "rejected by <@U…>: text": the mention stays a mention, the text is escaped.
+      const parts = /^rejected by <@([UW][A-Z0-9]+)>: ([\s\S]*)$/.exec(request.reason ?? '');
+      const why = parts
+        ? `rejected by <@${parts[1]}>: ${escapeMrkdwn(truncate(parts[2] ?? '', 200))}`
+        : escapeMrkdwn(truncate(request.reason ?? 'rejected', 200));
+      return `${id} :no_entry_sign: ${why}`;
+    }
     case 'expired':
       return `${id} expired without enough approvals`;
     case 'blocked':
