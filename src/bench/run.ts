@@ -10,7 +10,7 @@ import { syntheticIncidents } from './incident-corpus.js';
 import { memoryScaleBenchmark, retrievalBenchmark } from './memory.js';
 import { nabBenchmark } from './nab.js';
 import { ms, type Stats, stats } from './stats.js';
-import { slackStorm, stormBotMemory } from './storm.js';
+import { slackStorm, soak, stormBotMemory } from './storm.js';
 
 /**
  * `npm run bench`: alert message → threaded reply latency through the real Bolt app and the Slack
@@ -200,6 +200,10 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'approvals') {
     await approvalBenchmark(print);
+  }
+  if (only === 'soak') {
+    // Ten minutes by default: run on its own (`npm run bench -- soak`), not with the rest.
+    await soak(print);
   }
   if (!only || only === 'storm') {
     await slackStorm(print);
