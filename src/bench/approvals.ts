@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { startSshd } from '../testing/sshd.js';
+import { executorHost, startSshd } from '../testing/sshd.js';
 import { tempDir } from '../testing/temp.js';
 import { withAals } from './harness.js';
 import { ms, stats } from './stats.js';
@@ -53,17 +53,7 @@ export async function approvalBenchmark(print: (line: string) => void, count = 4
         modules: {
           executor: {
             enabled: true,
-            hosts: [
-              {
-                name: 'db-1',
-                address: '127.0.0.1',
-                port: sshd.port,
-                user: sshd.user,
-                keyFile: sshd.userKeyPath,
-                environment: 'production',
-                hostKeyFingerprints: [sshd.hostKeyFingerprint],
-              },
-            ],
+            hosts: [executorHost(sshd, 'db-1', 'production')],
           },
         },
       },

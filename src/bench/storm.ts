@@ -169,40 +169,15 @@ async function postOnSchedule(
  */
 export async function stormBotMemory(print: (line: string) => void): Promise<void> {
   const { messages, topology } = plan();
-  const slack = new SlackEmulator({
-    channels: [...BENCH_CHANNELS, 'general'],
-    rateLimit: { perSecond: 1, burst: 3 },
-  });
-  await slack.start();
-  const dir = tempDir('aals-bench-storm-');
-  const port = await freePort();
-  writeFileSync(join(dir.path, 'aals.config.yaml'), stringify({ correlation: { topology } }));
-  // As `npm start` runs it: a small young generation keeps the bot's peak memory down in a storm.
-  const nodeArgs = (process.env.AALS_BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
-  const bot = spawnProcess(
-    process.execPath,
-    [...nodeArgs, fileURLToPath(new URL('../main.js', import.meta.url))],
-    {
-      PATH: process.env.PATH,
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: slack.app.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AALS_DATA_DIR: join(dir.path, 'data'),
-      AALS_CONFIG: join(dir.path, 'aals.config.yaml'),
-      AALS_ALERT_CHANNELS: BENCH_CHANNELS.map((c) => `#${c}`).join(','),
-      AALS_LOG_LEVEL: 'error',
-    },
-  );
+  const { slack, bot, base, stop } = await startBot({ correlation: { topology } });
   try {
     const health = async () =>
-      (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (await fetch(`${base}/healthz`).then(
         (r) => (r.ok ? (r.json() as Promise<{ backlog: number }>) : null),
         () => null,
       )) as { backlog: number } | null;
     for (let i = 0; i < 200 && !(await health()); i++) await new Promise((r) => setTimeout(r, 100));
-    slack.transport = { type: 'http', requestUrl: `http://127.0.0.1:${port}/slack/events` };
+    slack.transport = { type: 'http', requestUrl: `${base}/slack/events` };
     const started = performance.now();
     await postOnSchedule(slack, messages);
     for (let i = 0; i < 600; i++) {
@@ -218,9 +193,7 @@ export async function stormBotMemory(print: (line: string) => void): Promise<voi
       `storm, bot as its own process: ${TOTAL.toLocaleString('en-US')} alert messages read in ${seconds.toFixed(1)} s; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, at the end ${(now / 2 ** 20).toFixed(0)} MiB   [target ≤ 300 MB]`,
     );
   } finally {
-    await bot.stop();
-    await slack.stop();
-    dir.cleanup();
+    await stop();
   }
 }
 
@@ -232,30 +205,7 @@ export async function stormBotMemory(print: (line: string) => void): Promise<voi
 export async function soak(print: (line: string) => void): Promise<void> {
   const total = Number(process.env.AALS_SOAK_ALERTS ?? 100_000);
   const minutes = Number(process.env.AALS_SOAK_MINUTES ?? 10);
-  const slack = new SlackEmulator({
-    channels: [...BENCH_CHANNELS, 'general'],
-    rateLimit: { perSecond: 1, burst: 3 },
-  });
-  await slack.start();
-  const dir = tempDir('aals-bench-soak-');
-  const port = await freePort();
-  const nodeArgs = (process.env.AALS_BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
-  const bot = spawnProcess(
-    process.execPath,
-    [...nodeArgs, fileURLToPath(new URL('../main.js', import.meta.url))],
-    {
-      PATH: process.env.PATH,
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: slack.app.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AALS_DATA_DIR: join(dir.path, 'data'),
-      AALS_ALERT_CHANNELS: BENCH_CHANNELS.map((c) => `#${c}`).join(','),
-      AALS_LOG_LEVEL: 'error',
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
+  const { slack, bot, base, stop } = await startBot({});
   const rss: Array<{ at: number; bytes: number }> = [];
   let lagP99 = 0;
   try {
@@ -329,8 +279,48 @@ export async function soak(print: (line: string) => void): Promise<void> {
       `soak: ${total.toLocaleString('en-US')} alert messages over ${minutes} min into the bot (own process): all read in ${seconds.toFixed(0)} s; stored (new events) ${received.toLocaleString('en-US')}; RSS after 1 min warm-up ${mib(firstWarm)} → at the end ${mib(lastWarm)}, peak ${mib(peak)}; event-loop lag p99 (max of 5 s samples) ${(lagP99 * 1000).toFixed(1)} ms   [targets: memory bounded, lag p99 ≤ 50 ms, every alert stored]`,
     );
   } finally {
-    await bot.stop();
-    await slack.stop();
-    dir.cleanup();
+    await stop();
   }
+}
+
+/**
+ * The emulator and the bot as its own process (`node dist/main.js`), run as `npm start` runs it
+ * (a small young generation keeps its peak memory down), with `config` as its aals.config.yaml.
+ */
+async function startBot(config: Record<string, unknown>) {
+  const slack = new SlackEmulator({
+    channels: [...BENCH_CHANNELS, 'general'],
+    rateLimit: { perSecond: 1, burst: 3 },
+  });
+  await slack.start();
+  const dir = tempDir('aals-bench-bot-');
+  const port = await freePort();
+  writeFileSync(join(dir.path, 'aals.config.yaml'), stringify(config));
+  const nodeArgs = (process.env.AALS_BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
+  const bot = spawnProcess(
+    process.execPath,
+    [...nodeArgs, fileURLToPath(new URL('../main.js', import.meta.url))],
+    {
+      PATH: process.env.PATH,
+      SLACK_MODE: 'http',
+      SLACK_BOT_TOKEN: slack.app.botToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      PORT: String(port),
+      AALS_DATA_DIR: join(dir.path, 'data'),
+      AALS_CONFIG: join(dir.path, 'aals.config.yaml'),
+      AALS_ALERT_CHANNELS: BENCH_CHANNELS.map((c) => `#${c}`).join(','),
+      AALS_LOG_LEVEL: 'error',
+    },
+  );
+  return {
+    slack,
+    bot,
+    base: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await bot.stop();
+      await slack.stop();
+      dir.cleanup();
+    },
+  };
 }

@@ -286,3 +286,22 @@ function readBanner(port: number): Promise<string> {
     });
   });
 }
+
+/** An executor inventory entry for this sshd, trusted by its pinned host-key fingerprint. */
+export function executorHost(
+  sshd: Pick<Sshd, 'port' | 'user' | 'userKeyPath' | 'hostKeyFingerprint'>,
+  name: string,
+  environment: 'development' | 'staging' | 'production',
+  labels: Record<string, string> = {},
+) {
+  return {
+    name,
+    address: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    keyFile: sshd.userKeyPath,
+    environment,
+    labels,
+    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+  };
+}

@@ -1,6 +1,6 @@
 import { type Harness, startHarness } from '../support/harness.js';
 import { waitUntil } from '../support/processes.js';
-import { type Sshd, startSshd } from '../support/sshd.js';
+import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 
 /**
  * The App Home and the permissions around commands, through the real Bolt app and the emulator:
@@ -29,17 +29,7 @@ describe('App Home, permissions and /aals approve', () => {
         modules: {
           executor: {
             enabled: true,
-            hosts: [
-              {
-                name: 'dev-9',
-                address: '127.0.0.1',
-                port: sshd.port,
-                user: sshd.user,
-                keyFile: sshd.userKeyPath,
-                environment: 'development',
-                hostKeyFingerprints: [sshd.hostKeyFingerprint],
-              },
-            ],
+            hosts: [executorHost(sshd, 'dev-9', 'development')],
           },
         },
       },

@@ -5,7 +5,7 @@ import { Store } from '../../src/store/store.js';
 import { type FakeAnthropic, reply, startFakeAnthropic } from '../../src/testing/fake-anthropic.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { waitUntil } from '../support/processes.js';
-import { type Sshd, startSshd } from '../support/sshd.js';
+import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -57,16 +57,8 @@ describe('approvals and the SSH executor in Slack', () => {
   beforeAll(async () => {
     sshd = await startSshd();
     fake = await startFakeAnthropic({ apiKey: KEY });
-    const host = (name: string, environment: 'development' | 'staging' | 'production') => ({
-      name,
-      address: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      keyFile: sshd.userKeyPath,
-      environment,
-      labels: { instance: `${name}:9100` },
-      hostKeyFingerprints: [sshd.hostKeyFingerprint],
-    });
+    const host = (name: string, environment: 'development' | 'staging' | 'production') =>
+      executorHost(sshd, name, environment, { instance: `${name}:9100` });
     h = await startHarness({
       transport: 'http',
       dataDir: data.path,
