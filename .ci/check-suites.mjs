@@ -25,6 +25,8 @@ const REQUIRED = [
   'tests/integration/app-home.test.ts',
   'tests/integration/end-to-end.test.ts',
   'tests/integration/sandbox-ui.test.ts',
+  'tests/integration/crash-approvals.test.ts',
+  'tests/integration/security.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));
