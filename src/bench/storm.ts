@@ -222,7 +222,12 @@ export async function soak(print: (line: string) => void): Promise<void> {
     slack.transport = { type: 'http', requestUrl: `${base}/slack/events` };
     const started = performance.now();
     const sampler = setInterval(() => {
-      const status = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8');
+      let status = '';
+      try {
+        status = readFileSync(`/proc/${bot.child.pid}/status`, 'utf8');
+      } catch {
+        return; // a missed sample (e.g. out of file descriptors) must not end the soak
+      }
       rss.push({
         at: performance.now() - started,
         bytes: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024,

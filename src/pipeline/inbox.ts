@@ -72,11 +72,14 @@ export class Inbox {
     this.inFlight++;
     this.metrics.inboxBacklog.set(this.inFlight);
     const previous = this.lanes.get(lane) ?? Promise.resolve();
-    const next = previous.then(() => this.run(event, attempt));
+    // A lane never stops on a failure: the next event of the channel runs whatever happened before.
+    const next = previous.catch(() => undefined).then(() => this.run(event, attempt));
     this.lanes.set(lane, next);
-    next.finally(() => {
-      if (this.lanes.get(lane) === next) this.lanes.delete(lane);
-    });
+    next
+      .catch((error) => this.logger.error('inbox lane failed', { error: errorMessage(error) }))
+      .finally(() => {
+        if (this.lanes.get(lane) === next) this.lanes.delete(lane);
+      });
   }
 
   private async run(event: RawEvent, attempt: number): Promise<void> {
@@ -98,7 +101,16 @@ export class Inbox {
         this.timers.add(timer);
       } else {
         this.logger.error('event processing failed', { rawEventId: event.id, error: errorMessage(error) });
-        this.store.rawEvents.setStatus(event.id, 'failed', errorMessage(error));
+        try {
+          this.store.rawEvents.setStatus(event.id, 'failed', errorMessage(error));
+        } catch (storeError) {
+          // The store cannot even record the failure (disk still full): the event stays in
+          // `processing` and the next start picks it up again.
+          this.logger.error('could not record the failed event', {
+            rawEventId: event.id,
+            error: errorMessage(storeError),
+          });
+        }
       }
     } finally {
       this.inFlight--;

@@ -51,6 +51,12 @@ export async function assessCommand(
   if (command.length > MAX_LENGTH) return refused(`the command is longer than ${MAX_LENGTH} characters`);
   if (hasInvisible(command))
     return refused('the command contains control or invisible characters that hide what it does');
+  // A line break can hide a second command from the parser (`ls⏎\rm -rf /` parses as one command
+  // with odd words): AALS runs one-line commands only.
+  if (/[\r\n]/.test(command))
+    return refused('the command spans several lines: AALS runs one-line commands only');
+  // Long runs of operators make the parser slow enough to stall AALS; no real command has them.
+  if (/[|&;<>()]{64,}/.test(command)) return refused('the command is a long run of shell operators');
   const parsed = await parseShell(command);
   if (!parsed.ok) return refused(`${parsed.error}: nothing AALS cannot parse is run`);
   const { verdicts, programs } = classifyScript(parsed.script, policy);

@@ -14,7 +14,12 @@ const WebhookAlert = z.object({
   startsAt: z.string().optional(),
   endsAt: z.string().optional(),
   generatorURL: z.string().optional(),
-  fingerprint: z.string().optional(),
+  /** Alertmanager's own 16-hex fingerprint; anything else is replaced by the label fingerprint. */
+  fingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export const AlertmanagerWebhookBody = z.object({

@@ -108,6 +108,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
 
   app.error(async (error) => {
     logger.error('slack listener failed', { error: errorMessage(error) });
+    // An event AALS could not store must not be acknowledged: Slack then delivers it again (the
+    // dedup key makes that safe). Other listener failures are answered normally.
+    if (isStoreFailure(error)) throw error;
   });
 
   app.event('message', async ({ event, body }) => {
@@ -239,4 +242,19 @@ export async function startSlackApp(options: SlackAppOptions): Promise<SlackRunt
       if (options.mode === 'socket') await app.stop();
     },
   };
+}
+
+/** SQLite could not write (disk full, locked past the busy timeout, I/O error). */
+function isStoreFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (
+    let e: unknown = error;
+    e && typeof e === 'object' && !seen.has(e);
+    e = (e as { original?: unknown; cause?: unknown }).original ?? (e as { cause?: unknown }).cause
+  ) {
+    seen.add(e);
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_') || (e as { name?: unknown }).name === 'SqliteError') return true;
+  }
+  return false;
 }
