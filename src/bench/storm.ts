@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { SlackEmulator } from '../slack/emulator/emulator.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
+import { botEnv } from '../testing/bot-env.js';
 import { freePort, spawnProcess } from '../testing/processes.js';
 import { tempDir } from '../testing/temp.js';
 import { BENCH_CHANNELS, withAals } from './harness.js';
@@ -305,18 +306,11 @@ async function startBot(config: Record<string, unknown>) {
   const bot = spawnProcess(
     process.execPath,
     [...nodeArgs, fileURLToPath(new URL('../main.js', import.meta.url))],
-    {
-      PATH: process.env.PATH,
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: slack.app.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AALS_DATA_DIR: join(dir.path, 'data'),
+    botEnv(slack, port, join(dir.path, 'data'), {
       AALS_CONFIG: join(dir.path, 'aals.config.yaml'),
       AALS_ALERT_CHANNELS: BENCH_CHANNELS.map((c) => `#${c}`).join(','),
       AALS_LOG_LEVEL: 'error',
-    },
+    }),
   );
   return {
     slack,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
 import { Store } from '../../src/store/store.js';
+import { botEnv } from '../../src/testing/bot-env.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp, waitUntil } from '../support/processes.js';
 import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
@@ -47,17 +48,14 @@ describe('kill -9 in the middle of a command', () => {
   });
 
   function startBot(): Spawned {
-    return spawnProcess('node', [join(ROOT, 'dist', 'main.js')], {
-      PATH: process.env.PATH,
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: slack.app.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AALS_DATA_DIR: join(data.path, 'data'),
-      AALS_CONFIG: join(data.path, 'aals.config.yaml'),
-      AALS_LOG_LEVEL: 'warn',
-    });
+    return spawnProcess(
+      'node',
+      [join(ROOT, 'dist', 'main.js')],
+      botEnv(slack, port, join(data.path, 'data'), {
+        AALS_CONFIG: join(data.path, 'aals.config.yaml'),
+        AALS_LOG_LEVEL: 'warn',
+      }),
+    );
   }
 
   /** The request as the bot's database has it (read through a second connection, WAL allows it). */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
 import type { ApiResponse } from '../../src/slack/emulator/web-api.js';
 import { Store } from '../../src/store/store.js';
+import { botEnv } from '../../src/testing/bot-env.js';
 import { fixture } from '../support/fixtures.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp } from '../support/processes.js';
 import { tempDir } from '../support/temp.js';
@@ -28,16 +29,11 @@ describe('kill -9 between receiving and replying', () => {
   });
 
   function startBot(dataDir: string): Spawned {
-    return spawnProcess('node', [join(ROOT, 'dist', 'main.js')], {
-      PATH: process.env.PATH,
-      SLACK_MODE: 'http',
-      SLACK_BOT_TOKEN: slack.app.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      AALS_DATA_DIR: dataDir,
-      AALS_LOG_LEVEL: 'warn',
-    });
+    return spawnProcess(
+      'node',
+      [join(ROOT, 'dist', 'main.js')],
+      botEnv(slack, port, dataDir, { AALS_LOG_LEVEL: 'warn' }),
+    );
   }
 
   const botReplies = (ts: string) => slack.replies('alerts', ts).filter((m) => m.bot_id === slack.app.botId);
