@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { AalsError, ErrorCode } from '../errors.js';
+import { AalsError, ErrorCode, errorMessage } from '../errors.js';
 import { type AalsConfig, ConfigSchema } from './schema.js';
 
 export type Env = Record<string, string | undefined>;
@@ -71,7 +71,16 @@ function readYaml(path: string, env: Env): Record<string, unknown> {
       `${path} is not valid YAML: ${first?.message ?? 'parse error'}`,
     );
   }
-  const value = interpolate(document.toJS() ?? {}, env);
+  let value: unknown;
+  try {
+    value = interpolate(document.toJS() ?? {}, env);
+  } catch (error) {
+    // A YAML alias that refers to itself (a cycle) or expands without end ("billion laughs").
+    throw new AalsError(
+      ErrorCode.ConfigInvalid,
+      `${path} cannot be read: its YAML aliases (*name) form a cycle or expand too much (${errorMessage(error)})`,
+    );
+  }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AalsError(
       ErrorCode.ConfigInvalid,

@@ -20,6 +20,8 @@ export const MESSAGE_PARSERS: readonly MessageParser[] = [
   textParser,
 ];
 
+import { normalizeMessage } from './normalize-message.js';
+
 export interface ParseOutcome {
   alerts: Alert[];
   /** Which parser understood the payload, or null when none did (ordinary chat, unknown format). */
@@ -27,8 +29,9 @@ export interface ParseOutcome {
 }
 
 export function parseSlackMessage(message: SlackMessage, context: ParseContext): ParseOutcome {
+  const normalized = normalizeMessage(message);
   for (const parser of MESSAGE_PARSERS) {
-    const alerts = parser.parse(message, context);
+    const alerts = parser.parse(normalized, context);
     if (alerts) return { alerts, parser: parser.source };
   }
   return { alerts: [], parser: null };
