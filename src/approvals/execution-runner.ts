@@ -2,7 +2,7 @@ import type { Logger } from 'winston';
 import { isExecutable, type RiskAssessment } from '../domain/risk.js';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../observability/redact.js';
-import { JobPool } from '../pipeline/job-pool.js';
+import { JobRunner } from '../pipeline/job-runner.js';
 import type { ApprovalRow, CommandOutcome } from '../store/approvals.js';
 import type { Store } from '../store/store.js';
 import type { CommandRunner } from './ports.js';
@@ -23,13 +23,10 @@ export interface ExecutionRunnerDeps {
   concurrency?: number;
 }
 
-export class ExecutionRunner {
-  private readonly pool: JobPool<ApprovalRow>;
-
+export class ExecutionRunner extends JobRunner<ApprovalRow> {
   constructor(private readonly deps: ExecutionRunnerDeps) {
-    this.pool = new JobPool({
+    super({
       unfinished: (limit) => deps.store.approvals.toExecute(limit),
-      run: (row) => this.execute(row),
       concurrency: deps.concurrency ?? 8,
       onError: (row, error) =>
         deps.logger.error('command execution failed', { approval: row.id, error: errorMessage(error) }),
@@ -52,19 +49,7 @@ export class ExecutionRunner {
     return stranded.length;
   }
 
-  wake(): void {
-    this.pool.wake();
-  }
-
-  idle(): Promise<void> {
-    return this.pool.idle();
-  }
-
-  stop(): Promise<void> {
-    return this.pool.stop();
-  }
-
-  private async execute(row: ApprovalRow): Promise<void> {
+  protected async run(row: ApprovalRow): Promise<void> {
     const { store, runner } = this.deps;
     const verdict = await this.deps.assess(row.command, row.environment);
     const refusal = !isExecutable(verdict.decision)

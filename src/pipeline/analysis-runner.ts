@@ -5,7 +5,7 @@ import type { Finding } from '../analyzers/prometheus/findings.js';
 import { errorMessage } from '../errors.js';
 import type { AnalysisRow } from '../store/analyses.js';
 import type { Store } from '../store/store.js';
-import { JobPool } from './job-pool.js';
+import { JobRunner } from './job-runner.js';
 
 /**
  * Runs the metric analysis of each newly opened incident in the background (the first reply never
@@ -23,32 +23,17 @@ export interface AnalysisRunnerDeps {
 
 const MAX_ATTEMPTS = 3;
 
-export class AnalysisRunner {
-  private readonly pool: JobPool<AnalysisRow>;
-
+export class AnalysisRunner extends JobRunner<AnalysisRow> {
   constructor(private readonly deps: AnalysisRunnerDeps) {
-    this.pool = new JobPool({
+    super({
       unfinished: (limit) => deps.store.analyses.unfinished(limit),
-      run: (job) => this.run(job),
       concurrency: deps.concurrency ?? 2,
       onError: (job, error) =>
         deps.logger.error('metric analysis job failed', { job: job.id, error: errorMessage(error) }),
     });
   }
 
-  wake(): void {
-    this.pool.wake();
-  }
-
-  idle(): Promise<void> {
-    return this.pool.idle();
-  }
-
-  stop(): Promise<void> {
-    return this.pool.stop();
-  }
-
-  private async run(job: AnalysisRow): Promise<void> {
+  protected async run(job: AnalysisRow): Promise<void> {
     const { store, analyzer, logger } = this.deps;
     if (job.attempts >= MAX_ATTEMPTS) {
       this.failed(job, `gave up after ${job.attempts} attempts`);

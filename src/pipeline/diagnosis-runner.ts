@@ -8,7 +8,7 @@ import type { IncidentView } from '../slack/views/incident-summary.js';
 import type { DiagnosisJob } from '../store/diagnoses.js';
 import type { Store } from '../store/store.js';
 import { loadIncidentView } from './incident-view.js';
-import { JobPool } from './job-pool.js';
+import { JobRunner } from './job-runner.js';
 
 /**
  * Diagnoses incidents with the LLM in the background, so the first reply never waits for it. Until
@@ -33,13 +33,10 @@ export interface DiagnosisRunnerDeps {
 const MAX_ATTEMPTS = 3;
 const POLL_MS = 25;
 
-export class DiagnosisRunner {
-  private readonly pool: JobPool<DiagnosisJob>;
-
+export class DiagnosisRunner extends JobRunner<DiagnosisJob> {
   constructor(private readonly deps: DiagnosisRunnerDeps) {
-    this.pool = new JobPool({
+    super({
       unfinished: (limit) => deps.store.diagnoses.unfinished(limit),
-      run: (job) => this.run(job),
       // Diagnoses wait on the LLM, not the CPU: many can run at once.
       concurrency: deps.concurrency ?? 16,
       onError: (job, error) =>
@@ -47,19 +44,7 @@ export class DiagnosisRunner {
     });
   }
 
-  wake(): void {
-    this.pool.wake();
-  }
-
-  idle(): Promise<void> {
-    return this.pool.idle();
-  }
-
-  stop(): Promise<void> {
-    return this.pool.stop();
-  }
-
-  private async run(job: DiagnosisJob): Promise<void> {
+  protected async run(job: DiagnosisJob): Promise<void> {
     const { store, diagnoser } = this.deps;
     if (job.attempts >= MAX_ATTEMPTS) {
       store.diagnoses.fail(job.id, `gave up after ${job.attempts} attempts`);
@@ -118,7 +103,7 @@ export class DiagnosisRunner {
     const deadline = Date.now() + (this.deps.evidenceWaitMs ?? 5000);
     for (;;) {
       const view = this.view(incidentId);
-      if (!view || this.pool.isStopped || Date.now() >= deadline || this.evidenceComplete(view)) return view;
+      if (!view || this.isStopped || Date.now() >= deadline || this.evidenceComplete(view)) return view;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

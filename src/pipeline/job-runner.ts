@@ -1,25 +1,27 @@
 /**
- * Runs queued jobs from SQLite a few at a time: `wake` starts what the queue holds up to the
- * concurrency limit, `idle` resolves when nothing runs or waits, `stop` lets running jobs finish
- * (for up to 5 s). The queue is the store, so jobs a crash interrupted are simply found again.
+ * The base of every background runner whose queue is a SQLite table: `wake` starts what the queue
+ * holds up to the concurrency limit, `idle` resolves when nothing runs or waits, `stop` lets running
+ * jobs finish (for up to 5 s). The queue is the store, so jobs a crash interrupted are found again.
+ * A runner says how to read its queue and how to run one job.
  */
-export interface JobPoolOptions<Job extends { id: number }> {
+export interface JobQueue<Job extends { id: number }> {
   /** Queued and crash-interrupted jobs, oldest first. */
   unfinished: (limit: number) => Job[];
-  run: (job: Job) => Promise<void>;
   concurrency: number;
   onError: (job: Job, error: unknown) => void;
 }
 
-export class JobPool<Job extends { id: number }> {
+export abstract class JobRunner<Job extends { id: number }> {
   private running = 0;
   private stopped = false;
   private readonly inFlight = new Set<number>();
   private readonly idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly options: JobPoolOptions<Job>) {}
+  constructor(private readonly options: JobQueue<Job>) {}
 
-  get isStopped(): boolean {
+  protected abstract run(job: Job): Promise<void>;
+
+  protected get isStopped(): boolean {
     return this.stopped;
   }
 
@@ -31,8 +33,7 @@ export class JobPool<Job extends { id: number }> {
       if (this.inFlight.has(job.id)) continue;
       this.inFlight.add(job.id);
       this.running++;
-      this.options
-        .run(job)
+      this.run(job)
         .catch((error: unknown) => this.options.onError(job, error))
         .finally(() => {
           this.running--;
