@@ -13,7 +13,7 @@ import { type RunningAlertmanager, startAlertmanager } from '../support/alertman
 import { type Harness, startHarness } from '../support/harness.js';
 import { freePort, requireBinary, type Spawned, spawnProcess, waitUntil } from '../support/processes.js';
 import { type HistorySample, type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
-import { type Sshd, startSshd } from '../support/sshd.js';
+import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -189,18 +189,7 @@ describe('end to end with every real part', () => {
           llm: { provider: 'anthropic', anthropicApiKey: KEY, anthropicBaseUrl: fake.url },
           executor: {
             enabled: true,
-            hosts: [
-              {
-                name: HOST,
-                address: '127.0.0.1',
-                port: sshd.port,
-                user: sshd.user,
-                keyFile: sshd.userKeyPath,
-                environment: 'production',
-                labels: { instance: INSTANCE },
-                hostKeyFingerprints: [sshd.hostKeyFingerprint],
-              },
-            ],
+            hosts: [executorHost(sshd, HOST, 'production', { instance: INSTANCE })],
           },
         },
         environments: {

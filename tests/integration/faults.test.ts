@@ -8,7 +8,7 @@ import { SshExecutor } from '../../src/execution/ssh-executor.js';
 import { DATABASE_FILE } from '../../src/store/database.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { waitUntil } from '../support/processes.js';
-import { type Sshd, startSshd } from '../support/sshd.js';
+import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -277,17 +277,7 @@ describe('sshd dropping the connection mid-command', () => {
           executor: {
             enabled: true,
             knownHostsFile: knownHosts,
-            hosts: [
-              {
-                name: 'dev-1',
-                address: '127.0.0.1',
-                port: sshd.port,
-                user: sshd.user,
-                keyFile: sshd.userKeyPath,
-                environment: 'development',
-                hostKeyFingerprints: [sshd.hostKeyFingerprint],
-              },
-            ],
+            hosts: [executorHost(sshd, 'dev-1', 'development')],
           },
         },
         environments: {

@@ -7,7 +7,7 @@ import { HUMAN, TEAMMATE } from '../../src/slack/emulator/emulator.js';
 import { type FakeAnthropic, reply, startFakeAnthropic } from '../../src/testing/fake-anthropic.js';
 import { memoryLogger } from '../support/harness.js';
 import { requireBinary, waitUntil } from '../support/processes.js';
-import { type Sshd, startSshd } from '../support/sshd.js';
+import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
 
 /**
@@ -68,18 +68,7 @@ describe('sandbox web UI in Chromium', () => {
         llm: { provider: 'anthropic', anthropicApiKey: KEY, anthropicBaseUrl: fake.url },
         executor: {
           enabled: true,
-          hosts: [
-            {
-              name: 'db-1',
-              address: '127.0.0.1',
-              port: sshd.port,
-              user: sshd.user,
-              keyFile: sshd.userKeyPath,
-              environment: 'staging',
-              labels: { instance: 'db-1:9100' },
-              hostKeyFingerprints: [sshd.hostKeyFingerprint],
-            },
-          ],
+          hosts: [executorHost(sshd, 'db-1', 'staging', { instance: 'db-1:9100' })],
         },
       },
       // Staging needs one approval, from the sandbox's default user.
