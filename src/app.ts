@@ -7,7 +7,13 @@ import type { CommandRunner } from './approvals/ports.js';
 import { isMember } from './approvals/principals.js';
 import { ApprovalService } from './approvals/service.js';
 import { homeData } from './chatops/home.js';
-import { environmentOf, isModuleEnabled, type SlackMode, slackMode } from './config/derived.js';
+import {
+  channelEnvironment,
+  environmentOf,
+  isModuleEnabled,
+  type SlackMode,
+  slackMode,
+} from './config/derived.js';
 import type { AalsConfig } from './config/schema.js';
 import type { Diagnoser } from './diagnosis/diagnoser.js';
 import { createDiagnoser } from './diagnosis/factory.js';
@@ -225,11 +231,8 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
         approversOf: (environment) =>
           config.environments[environment as keyof typeof config.environments]?.approvers ?? [],
         groupMembers,
-        channelEnvironment: (channel) => {
-          const mapping = config.slack.channelEnvironments;
-          const name = slack?.directory.nameOf(channel);
-          return mapping[channel] ?? (name ? (mapping[`#${name}`] ?? mapping[name]) : undefined) ?? null;
-        },
+        channelEnvironment: (channel) =>
+          channelEnvironment(config, { id: channel, name: slack?.directory.nameOf(channel) }),
         runner,
         ttlMinutes: config.policy.approvalTtlMinutes,
         logger,

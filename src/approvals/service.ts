@@ -186,7 +186,16 @@ export class ApprovalService {
     });
   }
 
+  /** Approve or reject; a refusal (outsider, requester, repeat, expired, decided) is audited. */
   async approve(id: number, userId: string): Promise<Answer> {
+    return refusalAudited(this.deps.store, userId, id, await this.decideApproval(id, userId));
+  }
+
+  async reject(id: number, userId: string, reason: string): Promise<Answer> {
+    return refusalAudited(this.deps.store, userId, id, await this.decideRejection(id, userId, reason));
+  }
+
+  private async decideApproval(id: number, userId: string): Promise<Answer> {
     const { store } = this.deps;
     const row = store.approvals.get(id);
     if (!row) return { ok: false, message: `There is no command request #${id}.` };
@@ -237,7 +246,7 @@ export class ApprovalService {
     };
   }
 
-  async reject(id: number, userId: string, reason: string): Promise<Answer> {
+  private async decideRejection(id: number, userId: string, reason: string): Promise<Answer> {
     const { store } = this.deps;
     const row = store.approvals.get(id);
     if (!row) return { ok: false, message: `There is no command request #${id}.` };
@@ -309,4 +318,17 @@ export class ApprovalService {
       this.deps.logger.warn('could not read user group members', { group, error: String(error) }),
     );
   }
+}
+
+/** Records a refused approval or rejection in the audit log; answers as given. */
+export function refusalAudited(store: Store, userId: string, id: number, answer: Answer): Answer {
+  if (!answer.ok) {
+    store.audit.append({
+      actor: userId,
+      action: 'approval.refused',
+      subject: `approval:${id}`,
+      details: { reason: answer.message },
+    });
+  }
+  return answer;
 }

@@ -130,16 +130,7 @@ async function approve(argument: string, ctx: CommandContext): Promise<CommandRe
   if (!Number.isInteger(id))
     return ephemeral(`Usage: \`${ctx.commandName} approve 12\` (the request number, #12)`);
   if (!ctx.approvals) return ephemeral('Command execution is off here (modules.executor.enabled: false).');
-  const answer = await ctx.approvals.approve(id, ctx.userId ?? 'unknown');
-  if (!answer.ok) {
-    ctx.store.audit.append({
-      actor: ctx.userId ?? 'unknown',
-      action: 'approval.refused',
-      subject: `approval:${id}`,
-      details: { reason: answer.message },
-    });
-  }
-  return ephemeral(answer.message);
+  return ephemeral((await ctx.approvals.approve(id, ctx.userId ?? 'unknown')).message);
 }
 
 /** `/aals run HOST -- COMMAND`: a request to run a command, decided by the policy and approvers. */

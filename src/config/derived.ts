@@ -54,11 +54,20 @@ export function environmentOf(
     const matched = value ? normalizeEnvironment(value) : null;
     if (matched) return matched;
   }
+  return (channel && channelEnvironment(config, channel)) || config.environment;
+}
+
+/** The environment a channel is mapped to (slack.channelEnvironments, by ID or name), if any. */
+export function channelEnvironment(
+  config: AalsConfig,
+  channel: { id?: string | undefined; name?: string | undefined },
+): EnvironmentName | null {
   const mapping = config.slack.channelEnvironments;
-  const byChannel =
-    (channel?.id && mapping[channel.id]) ||
-    (channel?.name && (mapping[`#${channel.name}`] ?? mapping[channel.name]));
-  return byChannel || config.environment;
+  return (
+    (channel.id && mapping[channel.id]) ||
+    (channel.name && (mapping[`#${channel.name}`] ?? mapping[channel.name])) ||
+    null
+  );
 }
 
 const ENVIRONMENT_ALIASES: Record<string, EnvironmentName> = {

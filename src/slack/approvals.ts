@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'winston';
-import type { Answer, ApprovalService } from '../approvals/service.js';
+import { type ApprovalService, refusalAudited } from '../approvals/service.js';
 import { errorMessage } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { APPROVAL_ACTION, REJECT_MODAL, rejectModal } from './views/diagnosis.js';
@@ -35,22 +35,14 @@ export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
     if (body.response_url) await respond({ response_type: 'ephemeral', replace_original: false, text });
     else await deps.refreshHome(body.user.id);
   };
-  const refused = (userId: string, id: number, answer: Answer) => {
-    if (answer.ok) return;
-    store.audit.append({
-      actor: userId,
-      action: 'approval.refused',
-      subject: `approval:${id}`,
-      details: { reason: answer.message },
-    });
-  };
 
   app.action(APPROVAL_ACTION.approve, async ({ ack, body, action, respond }) => {
     await ack();
     const id = Number((action as { value?: string }).value);
     const service = deps.service();
-    const answer = service ? await service.approve(id, body.user.id) : { ok: false, message: OFF };
-    refused(body.user.id, id, answer);
+    const answer = service
+      ? await service.approve(id, body.user.id)
+      : refusalAudited(store, body.user.id, id, { ok: false, message: OFF });
     await tell(body, respond, answer.message);
   });
 
@@ -81,8 +73,9 @@ export function registerApprovals(app: App, deps: ApprovalHandlersDeps): void {
       return;
     }
     const service = deps.service();
-    const answer = service ? await service.reject(id, body.user.id, reason) : { ok: false, message: OFF };
-    refused(body.user.id, id, answer);
+    const answer = service
+      ? await service.reject(id, body.user.id, reason)
+      : refusalAudited(store, body.user.id, id, { ok: false, message: OFF });
     if (!answer.ok) {
       await ack({ response_action: 'errors', errors: { reason: answer.message } });
       return;

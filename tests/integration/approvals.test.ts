@@ -179,6 +179,9 @@ describe('approvals and the SSH executor in Slack', () => {
       5000,
       'the refusal',
     );
+    expect(
+      h.aals.store.audit.tail(50).some((r) => r.action === 'approval.refused' && r.actor === OUTSIDER),
+    ).toBe(true);
     await click(APPROVERS[0] as string);
     await waitUntil(
       () => ephemeral(APPROVERS[0] as string)().includes('Approved (1/2)'),
