@@ -68,6 +68,9 @@ function zabbix(text: string): TextFacts | null {
 
 /** Icinga: "PROBLEM: Service HTTP transitioned from state OK to state CRITICAL on host web-3." */
 function icinga(line: string): TextFacts | null {
+  // The pattern starts with `(\w+):`, which scans a long word from every position: look for the
+  // fixed phrase first so a megabyte of text is not searched that way.
+  if (!line.includes(' transitioned from state ')) return null;
   const match =
     /(\w+): (Service (.+?)|Host (.+?)) transitioned from state \w+ to state (\w+)(?: on host (\S+?))?\.?(?:\s|$)/.exec(
       line,
