@@ -32,8 +32,20 @@ export function isAalsError(error: unknown, code?: ErrorCode): error is AalsErro
   return error instanceof AalsError && (code === undefined || error.code === code);
 }
 
+/** Checks the shape, not `instanceof`: errors thrown by native addons (better-sqlite3) can come
+ * from another realm (e.g. Jest's VM context), where `instanceof Error` is false. */
+export function isErrorLike(value: unknown): value is Error {
+  return (
+    value instanceof Error ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { message?: unknown }).message === 'string' &&
+      typeof (value as { name?: unknown }).name === 'string')
+  );
+}
+
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return isErrorLike(error) ? error.message : String(error);
 }
 
 /** The outcome that crosses module borders instead of an exception (see docs/architecture.md). */

@@ -9,6 +9,7 @@ import {
   loadNabCorpus,
   type ThresholdChoice,
 } from '../analyzers/anomaly/nab.js';
+import { errorMessage } from '../errors.js';
 
 /**
  * Anomaly detection quality on labelled real metrics, scored the NAB way (see
@@ -37,7 +38,7 @@ export function nabBenchmark(print: (line: string) => void, datasetsDir = DEFAUL
     try {
       corpus = load(datasetsDir);
     } catch (error) {
-      print(`anomaly detection, ${name}: skipped, ${error instanceof Error ? error.message : String(error)}`);
+      print(`anomaly detection, ${name}: skipped, ${errorMessage(error)}`);
       continue;
     }
     const e = evaluateDetector(corpus, () => new OnlineDetector(), THRESHOLD);

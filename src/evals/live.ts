@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import winston from 'winston';
 import { loadConfig } from '../config/load.js';
 import { createDiagnoser } from '../diagnosis/factory.js';
+import { errorMessage } from '../errors.js';
 import { policyAssessor } from '../policy/assessor.js';
 import { Store } from '../store/store.js';
 import { loadScenarios, passed, recordedToolbox, scenarioInput, scenarioNow, score } from './scenarios.js';
@@ -63,7 +64,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelDiagnosis } from '../domain/diagnosis.js';
+import { errorMessage } from '../errors.js';
 import type { ToolSpec } from './provider.js';
 
 /**
@@ -119,12 +120,7 @@ export async function runLookup(
     }
     return { content: `unknown tool ${name}`, isError: true };
   } catch (error) {
-    const message =
-      error instanceof z.ZodError
-        ? z.prettifyError(error)
-        : error instanceof Error
-          ? error.message
-          : String(error);
+    const message = error instanceof z.ZodError ? z.prettifyError(error) : errorMessage(error);
     return { content: `tool ${name} failed: ${capResult(message, 1000)}`, isError: true };
   }
 }

@@ -2,6 +2,8 @@
  * Secret redaction, applied at every edge (logs, Slack, prompts, error messages).
  * Patterns cover the credentials an SRE's alerts and logs actually leak.
  */
+import { isErrorLike } from '../errors.js';
+
 const REDACTED = '[REDACTED]';
 
 const SECRET_PATTERNS: RegExp[] = [
@@ -54,7 +56,7 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
   if (seen.has(value)) return '[Circular]' as T;
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redact(item, seen)) as T;
-  if (value instanceof Error) {
+  if (isErrorLike(value)) {
     return {
       name: value.name,
       message: redactText(value.message),
@@ -69,10 +71,15 @@ export function redact<T>(value: T, seen = new WeakSet<object>()): T {
   return result as T;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the escape character is the point
+const ANSI_ESCAPE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+// C0 and C1 controls but tab, and the Unicode line/paragraph separators some viewers break lines at.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const LINE_BREAKING = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
 /** Newlines and terminal escape codes in untrusted text cannot forge log lines or recolor a terminal. */
 export function neutralizeControl(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, (c) => {
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return text
+    .replace(ANSI_ESCAPE, '')
+    .replace(LINE_BREAKING, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { errorMessage } from '../../src/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { neutralizeControl, redact, redactText } from '../../src/observability/redact.js';
 import { tempDir } from '../support/temp.js';
@@ -165,6 +167,21 @@ describe('redact', () => {
   });
 });
 
+describe('errors from another realm (native addons under a VM context)', () => {
+  const foreign = runInNewContext('new Error("database is locked password=hunter2")') as Error;
+
+  it("is not instanceof this realm's Error, yet its message is read", () => {
+    expect(foreign instanceof Error).toBe(false);
+    expect(errorMessage(foreign)).toBe('database is locked password=hunter2');
+  });
+
+  it('is redacted like a local error, message kept and scrubbed', () => {
+    expect(redact({ error: foreign })).toEqual({
+      error: expect.objectContaining({ name: 'Error', message: `database is locked password=${R}` }),
+    });
+  });
+});
+
 describe('neutralizeControl', () => {
   test('removes ANSI colour and cursor escapes', () => {
     expect(neutralizeControl('\u001b[31mred\u001b[0m \u001b[2Kcleared \u001b[?25lhidden')).toBe(
@@ -177,6 +194,9 @@ describe('neutralizeControl', () => {
     expect(neutralizeControl('bell\u0007')).toBe('bell\\u0007');
     expect(neutralizeControl('nul\u0000')).toBe('nul\\u0000');
     expect(neutralizeControl('del\u007f')).toBe('del\\u007f');
+    expect(neutralizeControl('c1 next-line\u0085csi\u009b')).toBe('c1 next-line\\u0085csi\\u009b');
+    expect(neutralizeControl('line\u2028para\u2029')).toBe('line\\u2028para\\u2029');
+    expect(neutralizeControl('日本語 é ü')).toBe('日本語 é ü');
     expect(neutralizeControl('esc\u001bx')).toBe('esc\\u001bx');
   });
 
