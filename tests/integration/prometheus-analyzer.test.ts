@@ -17,6 +17,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const gen = (expr: string) =>
   `http://prometheus.example:9090/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`;
 
+const of = <K extends Finding['kind']>(findings: Finding[], kind: K) =>
+  findings.filter((f): f is Extract<Finding, { kind: K }> => f.kind === kind);
+
 describe('Prometheus analyzer on real Prometheus', () => {
   let prometheus: RunningPrometheus;
   let scenarios: Scenarios;
@@ -51,9 +54,6 @@ describe('Prometheus analyzer on real Prometheus', () => {
       },
       new Date(scenarios.now),
     );
-  const of = <K extends Finding['kind']>(findings: Finding[], kind: K) =>
-    findings.filter((f): f is Extract<Finding, { kind: K }> => f.kind === kind);
-
   test('CPU spike: the built-in CPU query shows it, with its span, and load changed together', async () => {
     const analysis = await analyze('HighCPUUsage', { instance: 'web-1:9100' });
     const cpu = of(analysis.findings, 'anomaly').find((f) => f.series.name === 'CPU usage');
@@ -228,6 +228,43 @@ describe('Prometheus analyzer when Prometheus fails', () => {
         { kind: 'unreachable', error: 'Prometheus did not answer within 300 ms' },
       ]);
       expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+  test('the analysis deadline cuts queries already in flight and their retries', async () => {
+    let queries = 0;
+    const server: Server = createServer((req, res) => {
+      if (req.url?.startsWith('/api/v1/rules')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ status: 'success', data: { groups: [] } }));
+        return;
+      }
+      queries++; // the queries are never answered
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // Each query alone could take 3 × 5 s with its retries; the deadline is 500 ms.
+      const analyzer = new PrometheusAnalyzer(
+        new PrometheusClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 5000, retries: 2 }),
+        { ...DEFAULT_ANALYZER, deadlineMs: 500 },
+        scoreSeries,
+      );
+      const started = Date.now();
+      const analysis = await analyzer.analyze(
+        { alertname: 'X', labels: { instance: 'a:1' }, startsAt: new Date().toISOString() },
+        new Date(),
+      );
+      const elapsed = Date.now() - started;
+      const errors = of(analysis.findings, 'query_error');
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.length).toBe(analysis.findings.length);
+      for (const finding of errors) expect(finding.error).toBe('analysis deadline of 500 ms reached');
+      expect(elapsed).toBeGreaterThanOrEqual(450);
+      expect(elapsed).toBeLessThan(2000);
+      expect(queries).toBe(errors.length); // one request per query: no retries after the deadline
     } finally {
       server.closeAllConnections();
       server.close();

@@ -276,6 +276,30 @@ describe('PrometheusClient: failures', () => {
     });
   });
 
+  test("the caller's signal stops the retries: the result carries its reason", async () => {
+    const deadline = new AbortController();
+    const { fetchFn, requests } = fakeFetch(() => {
+      deadline.abort(new Error('analysis deadline of 500 ms reached'));
+      return json(503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' });
+    });
+    const client = new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn, retries: 2 });
+    const result = await client.queryRange('up', START, END, 60, deadline.signal);
+    expect(requests).toHaveLength(1);
+    expect(result).toMatchObject({
+      status: 'error',
+      error: 'analysis deadline of 500 ms reached',
+      query: 'up',
+    });
+  });
+
+  test('a signal that has already fired sends nothing', async () => {
+    const { fetchFn, requests } = fakeFetch(() => matrix([]));
+    const client = new PrometheusClient({ url: 'http://prom:9090', fetch: fetchFn });
+    const result = await client.series(['up'], START, END, AbortSignal.abort(new Error('too late')));
+    expect(requests).toHaveLength(0);
+    expect(result).toMatchObject({ status: 'error', error: 'too late' });
+  });
+
   test('a 5xx followed by success returns the data', async () => {
     const { fetchFn, requests } = fakeFetch((_, index) =>
       index === 0

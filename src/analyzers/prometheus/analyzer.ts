@@ -64,7 +64,6 @@ export class PrometheusAnalyzer {
 
   async analyze(alert: AlertToAnalyze, now: Date): Promise<Analysis> {
     const started = Date.now();
-    const deadline = started + this.settings.deadlineMs;
     const alertStart = Math.min(Date.parse(alert.startsAt) || now.getTime(), now.getTime());
     const start = alertStart - this.settings.windowMinutes * 60_000;
     const end = now.getTime();
@@ -73,79 +72,82 @@ export class PrometheusAnalyzer {
     const findings: Finding[] = [];
     const chart: ChartSeries[] = [];
     let queries = 0;
+    // The deadline also cuts queries already in flight (and their retries), not only new ones.
+    const deadlineReached = new AbortController();
+    const timer = setTimeout(
+      () => deadlineReached.abort(new Error(`analysis deadline of ${this.settings.deadlineMs} ms reached`)),
+      this.settings.deadlineMs,
+    );
+    timer.unref();
+    const signal = deadlineReached.signal;
     const run = async (expr: string, from = start, to = end): Promise<PromResult<Series[]>> => {
       queries++;
-      if (Date.now() > deadline) {
+      return this.client.queryRange(expr, new Date(from), new Date(to), stepSeconds, signal);
+    };
+    try {
+      const specs = planQueries(
+        alert,
+        await this.ruleExpression(alert.alertname, signal),
+        this.settings.templates,
+        this.settings.builtins,
+      );
+      const results = await Promise.all(specs.map((spec) => run(spec.expr)));
+      if (results.length > 0 && results.every((r) => r.status === 'error' && isUnreachable(r.error))) {
+        const first = results[0] as { error: string };
         return {
-          status: 'error',
-          error: `analysis deadline of ${this.settings.deadlineMs} ms reached`,
-          query: expr,
-          params: {},
+          findings: [{ kind: 'unreachable', error: first.error }],
+          chart,
+          window,
+          queries,
+          millis: Date.now() - started,
         };
       }
-      return this.client.queryRange(expr, new Date(from), new Date(to), stepSeconds);
-    };
 
-    const specs = planQueries(
-      alert,
-      await this.ruleExpression(alert.alertname),
-      this.settings.templates,
-      this.settings.builtins,
-    );
-    const results = await Promise.all(specs.map((spec) => run(spec.expr)));
-    if (results.length > 0 && results.every((r) => r.status === 'error' && isUnreachable(r.error))) {
-      const first = results[0] as { error: string };
-      return {
-        findings: [{ kind: 'unreachable', error: first.error }],
-        chart,
-        window,
-        queries,
-        millis: Date.now() - started,
-      };
+      let anchor: { ref: SeriesRef; points: Sample[] } | null = null;
+      specs.forEach((spec, i) => {
+        const result = results[i] as PromResult<Series[]>;
+        if (result.status === 'error') {
+          findings.push({
+            kind: 'query_error',
+            name: spec.name,
+            query: spec.expr,
+            error: result.error,
+            ...(result.httpStatus ? { httpStatus: result.httpStatus } : {}),
+          });
+          return;
+        }
+        const series = result.value.filter((s) => s.points.length > 0).slice(0, this.settings.seriesPerQuery);
+        if (series.length === 0) {
+          findings.push({ kind: 'no_data', name: spec.name, query: spec.expr });
+          return;
+        }
+        for (const s of series) {
+          const ref = refOf(spec, s);
+          findings.push(
+            ...analyzeSeries({ ref, points: s.points, role: spec.role, limit: spec.limit }, this.score, end),
+          );
+          if (chart.length < 3 && (spec.role === 'alert' || chart.length < 2))
+            chart.push({ ref, points: s.points });
+          if (!anchor && (spec.role === 'alert' || specs[0]?.role !== 'alert'))
+            anchor = { ref, points: s.points };
+        }
+      });
+
+      const anchored = anchor as { ref: SeriesRef; points: Sample[] } | null;
+      if (anchored) {
+        findings.push(...(await this.seasonal(anchored, run, alertStart, end)));
+        findings.push(...(await this.changedTogether(anchored, alert.labels, run, start, end, signal)));
+      }
+      return { findings, chart, window, queries, millis: Date.now() - started };
+    } finally {
+      clearTimeout(timer);
     }
-
-    let anchor: { ref: SeriesRef; points: Sample[] } | null = null;
-    specs.forEach((spec, i) => {
-      const result = results[i] as PromResult<Series[]>;
-      if (result.status === 'error') {
-        findings.push({
-          kind: 'query_error',
-          name: spec.name,
-          query: spec.expr,
-          error: result.error,
-          ...(result.httpStatus ? { httpStatus: result.httpStatus } : {}),
-        });
-        return;
-      }
-      const series = result.value.filter((s) => s.points.length > 0).slice(0, this.settings.seriesPerQuery);
-      if (series.length === 0) {
-        findings.push({ kind: 'no_data', name: spec.name, query: spec.expr });
-        return;
-      }
-      for (const s of series) {
-        const ref = refOf(spec, s);
-        findings.push(
-          ...analyzeSeries({ ref, points: s.points, role: spec.role, limit: spec.limit }, this.score, end),
-        );
-        if (chart.length < 3 && (spec.role === 'alert' || chart.length < 2))
-          chart.push({ ref, points: s.points });
-        if (!anchor && (spec.role === 'alert' || specs[0]?.role !== 'alert'))
-          anchor = { ref, points: s.points };
-      }
-    });
-
-    const anchored = anchor as { ref: SeriesRef; points: Sample[] } | null;
-    if (anchored) {
-      findings.push(...(await this.seasonal(anchored, run, alertStart, end)));
-      findings.push(...(await this.changedTogether(anchored, alert.labels, run, start, end, deadline)));
-    }
-    return { findings, chart, window, queries, millis: Date.now() - started };
   }
 
   /** The alerting rule's expression by alert name, cached for a minute. */
-  private async ruleExpression(alertname: string): Promise<string | null> {
+  private async ruleExpression(alertname: string, signal: AbortSignal): Promise<string | null> {
     if (!this.rules || Date.now() - this.rules.at > 60_000) {
-      const result = await this.client.alertingRules();
+      const result = await this.client.alertingRules(signal);
       this.rules = { at: Date.now(), rules: result.status === 'ok' ? result.value : [] };
     }
     return this.rules.rules.find((r) => r.name === alertname)?.query ?? null;
@@ -191,17 +193,17 @@ export class PrometheusAnalyzer {
     run: (expr: string) => Promise<PromResult<Series[]>>,
     start: number,
     end: number,
-    deadline: number,
+    signal: AbortSignal,
   ): Promise<Finding[]> {
     const change = changeOf(anchor.points, this.score);
-    if (!change || this.settings.relatedSeries <= 0 || Date.now() > deadline) return [];
+    if (!change || this.settings.relatedSeries <= 0 || signal.aborted) return [];
     const scope: Record<string, string> | null = labels.instance
       ? { instance: labels.instance }
       : labels.service
         ? { service: labels.service }
         : null;
     if (!scope) return [];
-    const listed = await this.client.series([selector(scope)], new Date(start), new Date(end));
+    const listed = await this.client.series([selector(scope)], new Date(start), new Date(end), signal);
     if (listed.status === 'error') return [];
     const names = [...new Set(listed.value.map((s) => s.__name__).filter((n): n is string => Boolean(n)))]
       .filter((name) => !/^(ALERTS|ALERTS_FOR_STATE|up|scrape_.*)$/.test(name))

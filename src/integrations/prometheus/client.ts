@@ -94,7 +94,13 @@ export class PrometheusClient {
    * Range query. The step is at least what keeps each series under 11,000 points; a range that
    * would still be too long at the requested step is fetched in chunks and joined.
    */
-  async queryRange(expr: string, start: Date, end: Date, stepSeconds: number): Promise<PromResult<Series[]>> {
+  async queryRange(
+    expr: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<PromResult<Series[]>> {
     const step = Math.max(1, stepSeconds);
     const span = (end.getTime() - start.getTime()) / 1000;
     const chunkSeconds = step * (MAX_POINTS_PER_SERIES - 1);
@@ -103,7 +109,7 @@ export class PrometheusClient {
     for (let from = start.getTime() / 1000; from <= end.getTime() / 1000; from += chunkSeconds + step) {
       const to = Math.min(end.getTime() / 1000, from + chunkSeconds);
       const params = { query: expr, start: String(from), end: String(to), step: String(step) };
-      const result = await this.call('/api/v1/query_range', params);
+      const result = await this.call('/api/v1/query_range', params, signal);
       if (result.status === 'error') return result;
       warnings.push(...(result.warnings ?? []));
       for (const series of toSeries(result.value)) {
@@ -117,17 +123,22 @@ export class PrometheusClient {
     return { status: 'ok', value: [...merged.values()], ...(warnings.length ? { warnings } : {}) };
   }
 
-  async series(match: string[], start: Date, end: Date): Promise<PromResult<Array<Record<string, string>>>> {
+  async series(
+    match: string[],
+    start: Date,
+    end: Date,
+    signal?: AbortSignal,
+  ): Promise<PromResult<Array<Record<string, string>>>> {
     const params = new URLSearchParams({ start: seconds(start), end: seconds(end) });
     for (const m of match) params.append('match[]', m);
-    return this.call('/api/v1/series', params) as Promise<PromResult<Array<Record<string, string>>>>;
+    return this.call('/api/v1/series', params, signal) as Promise<PromResult<Array<Record<string, string>>>>;
   }
 
   /** Alerting rules, to find an alert's expression by name. */
-  async alertingRules(): Promise<
-    PromResult<Array<{ name: string; query: string; labels: Record<string, string> }>>
-  > {
-    const result = await this.call('/api/v1/rules', { type: 'alert' });
+  async alertingRules(
+    signal?: AbortSignal,
+  ): Promise<PromResult<Array<{ name: string; query: string; labels: Record<string, string> }>>> {
+    const result = await this.call('/api/v1/rules', { type: 'alert' }, signal);
     if (result.status === 'error') return result;
     const groups =
       (
@@ -164,9 +175,14 @@ export class PrometheusClient {
       : result;
   }
 
+  /**
+   * `signal` is the caller's deadline: once it fires, the request in flight is cut and no retry
+   * starts, and the result carries the signal's reason.
+   */
   private async call(
     path: string,
     params: Record<string, string> | URLSearchParams,
+    signal?: AbortSignal,
   ): Promise<PromResult<unknown>> {
     const search = params instanceof URLSearchParams ? params : new URLSearchParams(params);
     // Repeated parameters (match[]) are kept, joined, so an error shows all of them.
@@ -183,9 +199,11 @@ export class PrometheusClient {
       params: flat,
       ...extra,
     });
+    const cut = () => fail(errorMessage(signal?.reason ?? 'aborted'));
     let last: PromResult<unknown> = fail('no attempt made');
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 200 * 2 ** (attempt - 1)));
+      if (attempt > 0) await sleep(200 * 2 ** (attempt - 1), signal);
+      if (signal?.aborted) return cut();
       let response: Response;
       try {
         // POST keeps long queries out of URLs and logs; Prometheus accepts form bodies on every read endpoint.
@@ -193,10 +211,13 @@ export class PrometheusClient {
           method: 'POST',
           headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
           body: search.toString(),
-          signal: AbortSignal.timeout(this.timeoutMs),
+          signal: signal
+            ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), signal])
+            : AbortSignal.timeout(this.timeoutMs),
           ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         } as RequestInit);
       } catch (error) {
+        if (signal?.aborted) return cut();
         // AbortSignal.timeout rejects with a DOMException, which is not always an Error instance.
         const name = (error as { name?: string } | null)?.name;
         const timedOut = name === 'TimeoutError' || name === 'AbortError';
@@ -211,6 +232,7 @@ export class PrometheusClient {
       try {
         body = (await response.json()) as ApiBody;
       } catch {
+        if (signal?.aborted) return cut();
         body = undefined;
       }
       if (response.ok && body?.status === 'success') {
@@ -235,6 +257,19 @@ export class PrometheusClient {
 }
 
 const seconds = (date: Date) => String(date.getTime() / 1000);
+
+/** Waits `ms`, or less if `signal` fires first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
 
 function toSeries(data: unknown): Series[] {
   const result = data as { resultType?: string; result?: unknown };
