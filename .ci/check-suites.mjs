@@ -26,7 +26,9 @@ const REQUIRED = [
   'tests/integration/end-to-end.test.ts',
   'tests/integration/sandbox-ui.test.ts',
   'tests/integration/crash-approvals.test.ts',
+  'tests/integration/crash-chaos.test.ts',
   'tests/integration/security.test.ts',
+  'tests/integration/faults.test.ts',
 ];
 
 const results = JSON.parse(readFileSync(process.argv[2], 'utf8'));

@@ -56,7 +56,20 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: IntakeDeps
   }
   if (path.startsWith('/slack/')) {
     const listener = deps.slackRequestListener?.();
-    if (listener) return listener(req, res);
+    if (listener) {
+      // Bolt buffers the whole body before checking the signature: bound it first. Slack always
+      // sends Content-Length, and Node's parser holds the body to it.
+      const limit = deps.config.http.maxBodyBytes;
+      const declared = Number(req.headers['content-length']);
+      if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+        return sendJson(res, 411, { error: 'Content-Length required' });
+      }
+      if (declared > limit) {
+        req.resume();
+        return sendJson(res, 413, { error: `body larger than ${limit} bytes (http.maxBodyBytes)` });
+      }
+      return listener(req, res);
+    }
   }
   for (const handler of deps.mounted ?? []) if (handler.handle(req, res)) return;
   sendJson(res, 404, { error: `no route for ${req.method} ${path}` });

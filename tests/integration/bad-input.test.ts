@@ -55,14 +55,39 @@ describe('bad input', () => {
   });
 
   test('a 1 MB alert message is stored whole and answered within Block Kit limits', async () => {
-    const text = `FIRING: log volume exploded on web-7\n${'x'.repeat(1024 * 1024)}`;
+    const text = `FIRING: log volume exploded on web-7\n${'x'.repeat(1_000_000)}`;
     const message = h.postAlert({ text, username: 'cron-alerts' });
     const [reply] = await h.waitForReplies(message.ts, 1, 'alerts', 10000);
     expect(JSON.stringify(reply?.blocks)).toContain('web-7');
     await h.aals.inbox.idle();
     const event = h.aals.store.rawEvents.recent(5).find((e) => e.messageTs === message.ts);
-    expect(event?.body.length).toBeGreaterThan(1024 * 1024);
+    expect(event?.body.length).toBeGreaterThan(1_000_000);
     expect(event?.status).toBe('done');
+  });
+
+  test('a Slack request over http.maxBodyBytes is refused with 413 before Bolt reads it; one without Content-Length gets 411', async () => {
+    const url = `${h.aals.url}/slack/events`;
+    const big = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'event_callback', padding: 'x'.repeat(1_100_000) }),
+    });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: string }).error).toMatch(/larger than 1048576 bytes/);
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new Blob(['{}']).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+    // A normal-sized request still reaches Bolt (which refuses it for its missing signature).
+    const unsigned = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(unsigned.status).toBe(401);
   });
 
   test('an unknown format in the alert channel is kept as ignored, with no reply', async () => {

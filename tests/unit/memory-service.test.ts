@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import winston from 'winston';
 import { ConfigSchema } from '../../src/config/schema.js';
+import { diagnosisToolbox } from '../../src/diagnosis/toolbox.js';
 import type { MemoryDocument } from '../../src/memory/documents.js';
 import { HashedEmbedding } from '../../src/memory/embeddings.js';
 import { IncidentMemory } from '../../src/memory/service.js';
@@ -213,6 +214,36 @@ describe('syncRunbooks', () => {
     await memory.syncRunbooks();
     const [hit] = await memory.index.search('WAL', { sources: ['runbook'] });
     expect(hit?.url).toBe('https://github.com/acme/runbooks/blob/main/db/wal.md');
+  });
+});
+
+describe('the read_runbook tool', () => {
+  test('reads indexed runbooks by id; a path (relative, absolute, outside the directory) reads nothing from disk', async () => {
+    const outside = tempDir('aals-outside-');
+    try {
+      writeFileSync(join(outside.path, 'secret.md'), '# Secret\n\nthe-secret-body');
+      write('disk.md', '# Disk full\n\nClean up old logs.');
+      const memory = memoryWith();
+      await memory.syncRunbooks();
+      const { readRunbook } = diagnosisToolbox({ prometheus: null, memory: memory.index });
+      if (!readRunbook) throw new Error('no read_runbook tool with memory on');
+      expect(await readRunbook('disk.md')).toBe('Disk full\n\n# Disk full\n\nClean up old logs.');
+      expect(await readRunbook('runbook:disk.md')).toBe('Disk full\n\n# Disk full\n\nClean up old logs.');
+      for (const id of [
+        '../aals-outside/secret.md',
+        join(outside.path, 'secret.md'),
+        `runbook:${join('..', outside.path, 'secret.md')}`,
+        '/etc/passwd',
+        'runbook:../../../../etc/passwd',
+      ]) {
+        const text = await readRunbook(id);
+        expect(text).toBe(`no runbook or incident with id ${id}`);
+        expect(text).not.toContain('the-secret-body');
+        expect(text).not.toContain('root:');
+      }
+    } finally {
+      outside.cleanup();
+    }
   });
 });
 
