@@ -42,6 +42,8 @@ import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
 import { SlackChat } from './slack/slack-chat.js';
 import { Store } from './store/store.js';
 
+const RUNNER_WAKE_MS = 20;
+
 /** The composition root: builds every part from the configuration and starts them in order. */
 export interface AalsOptions {
   config: AalsConfig;
@@ -156,6 +158,19 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     },
   });
   const alertmanagerUrl = config.modules.alertmanager.url;
+  // In a storm alerts commit hundreds of times a second; each wake reads a queue, so the runners
+  // look at most every RUNNER_WAKE_MS (the dispatcher coalesces its own wakes).
+  let runnersWoken = false;
+  const wakeRunners = () => {
+    if (runnersWoken) return;
+    runnersWoken = true;
+    setTimeout(() => {
+      runnersWoken = false;
+      analysis?.wake();
+      memoryRunner.wake();
+      diagnosisRunner.wake();
+    }, RUNNER_WAKE_MS).unref();
+  };
   const processor = new Processor({
     config,
     store,
@@ -164,9 +179,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
     metrics,
     onCommitted: () => {
       dispatcher.wake();
-      analysis?.wake();
-      memoryRunner.wake();
-      diagnosisRunner.wake();
+      wakeRunners();
     },
     alertmanager:
       isModuleEnabled(config, 'alertmanager') && alertmanagerUrl

@@ -54,6 +54,15 @@ export class CooccurrenceModel {
       if (entry.at >= at - window) break;
       this.recent.delete(key);
     }
+    const own = `${environment}\u0000${identity}`;
+    const last = this.recent.get(own);
+    if (last && at >= last.at) {
+      // Still firing from a recent start (another instance, say): its pairs were counted then, or
+      // when the others started; only its time moves on.
+      this.recent.delete(own);
+      this.recent.set(own, { identity, environment, at });
+      return [];
+    }
     const counted: PairCount[] = [];
     for (const other of this.recent.values()) {
       if (other.environment !== environment || other.identity === identity) continue;
@@ -67,7 +76,6 @@ export class CooccurrenceModel {
       const [a, b] = identity < other.identity ? [identity, other.identity] : [other.identity, identity];
       counted.push({ a, b, ...updated });
     }
-    const own = `${environment}\u0000${identity}`;
     this.recent.delete(own);
     this.recent.set(own, { identity, environment, at });
     while (this.pairs.size > this.settings.maxPairs) this.forgetWeakest();

@@ -68,6 +68,7 @@ export class Dispatcher {
   private pumping = false;
   private again = false;
   private readonly retryAt = new Map<string, number>();
+  private staleSweptAt = 0;
   private readonly settledWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -139,7 +140,11 @@ export class Dispatcher {
       this.launch(channel, incident.id, () => this.postSummary(incident));
     }
 
-    store.outbox.dropStalePointers(new Date(now - this.options.pointerMaxAgeMs));
+    // A write: once a second is enough for an age measured in seconds.
+    if (now - this.staleSweptAt >= 1000) {
+      this.staleSweptAt = now;
+      store.outbox.dropStalePointers(new Date(now - this.options.pointerMaxAgeMs));
+    }
     const busyWithMore = new Set(toPost.map((i) => i.channel));
     for (const item of store.outbox.ready(OUTBOX_BATCH)) {
       pending++;

@@ -73,7 +73,11 @@ export class Inbox {
     this.metrics.inboxBacklog.set(this.inFlight);
     const previous = this.lanes.get(lane) ?? Promise.resolve();
     // A lane never stops on a failure: the next event of the channel runs whatever happened before.
-    const next = previous.catch(() => undefined).then(() => this.run(event, attempt));
+    // Between events the loop gets a turn, so a backlog does not hold up acks, timers and replies.
+    const next = previous
+      .catch(() => undefined)
+      .then(yieldToLoop)
+      .then(() => this.run(event, attempt));
     this.lanes.set(lane, next);
     next
       .catch((error) => this.logger.error('inbox lane failed', { error: errorMessage(error) }))
@@ -121,3 +125,5 @@ export class Inbox {
     }
   }
 }
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

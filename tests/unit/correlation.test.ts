@@ -505,6 +505,25 @@ describe('Correlator: learned co-occurrence', () => {
     expect(model.count('A|x', 'B|y')).toBe(0);
   });
 
+  test('more alerts of an identity that is still firing are not new starts (one storm counts once)', () => {
+    const model = new CooccurrenceModel({
+      cofireSeconds: 120,
+      minCount: 2,
+      cooldownMinutes: 0,
+      maxPairs: 10,
+    });
+    model.record('A|x', 'production', T0);
+    expect(model.record('B|y', 'production', T0 + 10 * SEC)).toHaveLength(1);
+    // Another instance of A|x, and more of B|y: the same occasion, even with no cool-down.
+    expect(model.record('A|x', 'production', T0 + 20 * SEC)).toEqual([]);
+    expect(model.record('B|y', 'production', T0 + 30 * SEC)).toEqual([]);
+    expect(model.count('A|x', 'B|y')).toBe(1);
+    // Once both have been quiet for longer than cofireSeconds, a new start counts again.
+    model.record('A|x', 'production', T0 + 10 * MIN);
+    expect(model.record('B|y', 'production', T0 + 10 * MIN + 5 * SEC)).toHaveLength(1);
+    expect(model.count('A|x', 'B|y')).toBe(2);
+  });
+
   test('an occasion within the cool-down does not count again', () => {
     const model = learning();
     model.record('B|y', 'production', T0);
