@@ -27,6 +27,7 @@ const REQUIRED = [
   'tests/integration/sandbox-ui.test.ts',
   'tests/integration/crash-approvals.test.ts',
   'tests/integration/crash-chaos.test.ts',
+  'tests/integration/crash-stages.test.ts',
   'tests/integration/security.test.ts',
   'tests/integration/faults.test.ts',
 ];

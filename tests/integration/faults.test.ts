@@ -220,6 +220,39 @@ describe('disk full', () => {
     const [reply] = await h.waitForReplies(second.ts);
     expect(JSON.stringify(reply?.blocks)).toContain('db-9');
   }, 20_000);
+
+  test('the store still unwritable when the failure is recorded: logged, the event stays unfinished, the lane goes on, a restart answers it', async () => {
+    h.aals.store.db.exec(`CREATE TEMP TRIGGER disk_full BEFORE INSERT ON main.alerts
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    h.aals.store.db.exec(`CREATE TEMP TRIGGER disk_full_too BEFORE UPDATE OF status ON main.raw_events
+      WHEN NEW.status = 'failed' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const first = h.postAlert({ text: 'FIRING: disk full on db-7' });
+    try {
+      await h.settled([first]);
+    } finally {
+      h.aals.store.db.exec('DROP TRIGGER temp.disk_full');
+      h.aals.store.db.exec('DROP TRIGGER temp.disk_full_too');
+    }
+    const stranded = () => h.aals.store.rawEvents.recent(10).find((e) => e.messageTs === first.ts);
+    expect(stranded()).toMatchObject({ status: 'processing', attempts: 4 });
+    expect(problems(h)).toContainEqual(
+      expect.objectContaining({
+        message: 'could not record the failed event',
+        error: 'database or disk is full',
+      }),
+    );
+    // The channel's queue was not stopped by it.
+    const second = h.postAlert({ text: 'FIRING: disk full on db-8' });
+    const [reply] = await h.waitForReplies(second.ts);
+    expect(JSON.stringify(reply?.blocks)).toContain('db-8');
+    // The next start picks the unfinished event up again (one attempt is left); with room on the
+    // disk it is answered.
+    await h.restart();
+    const [late] = await h.waitForReplies(first.ts, 1, 'alerts', 10_000);
+    expect(JSON.stringify(late?.blocks)).toContain('db-7');
+    await h.settled([]);
+    expect(stranded()).toMatchObject({ status: 'done', attempts: 5 });
+  }, 30_000);
 });
 
 describe('sshd dropping the connection mid-command', () => {

@@ -493,6 +493,18 @@ describe('GitHubSource against the fake GitHub', () => {
     expect(cursor()).toBeDefined();
   });
 
+  test('502 then 503 from GitHub: retried with backoff, and the sync completes', async () => {
+    fake.addIssues('acme/ops', 150, (i) => ({ title: `i${i}`, labels: ['incident'], updated_at: LONG_AGO }));
+    fake.failNext(onPage(2), { type: 'server-error', status: 502 });
+    fake.failNext(onPage(2), { type: 'server-error', status: 503 });
+    const { sync, waits } = sourceFor({ labels: ['incident'] });
+    const run = await sync();
+    expect(run.report).toEqual({ repositories: 1, issues: 150, errors: [] });
+    expect(waits).toEqual([500, 1000]);
+    expect(fake.requestsTo(onPage(2)).map((r) => r.status)).toEqual([502, 503, 200]);
+    expect(cursor()).toBeDefined();
+  });
+
   test('a failed sync leaves an earlier cursor where it was', async () => {
     fake.addIssue('acme/ops', { title: 'first', labels: ['incident'], updated_at: LONG_AGO });
     const { sync } = sourceFor({ labels: ['incident'] });
