@@ -153,7 +153,7 @@ export class Dispatcher {
       const thread = this.threadOf(item);
       if (thread === undefined) {
         // Waiting for the incident's summary to become its thread, unless that will never happen.
-        const incident = item.incidentId === null ? null : store.incidents.get(item.incidentId);
+        const incident = item.incidentId === null ? null : store.incidents.threadOf(item.incidentId);
         if (!incident || incident.summaryAttempts >= MAX_ATTEMPTS) {
           store.outbox.markFailed(item.id, 'the incident has no thread');
           pending--;
@@ -232,7 +232,7 @@ export class Dispatcher {
   private threadOf(item: OutboxItem): string | null | undefined {
     if (item.threadTs) return item.threadTs;
     if (item.incidentId === null) return null;
-    const incident = this.deps.store.incidents.get(item.incidentId);
+    const incident = this.deps.store.incidents.threadOf(item.incidentId);
     return incident?.threadTs ?? incident?.summaryTs ?? undefined;
   }
 

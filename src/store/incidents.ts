@@ -95,6 +95,11 @@ interface AlertRowData {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** An incident's alerts with the labels and annotations of their latest occurrence (`?` is the incident). */
+const INCIDENT_ALERTS = `SELECT ia.*, a.labels, a.annotations, a.url, a.generator_url, a.count, i.environment
+  FROM incident_alerts ia JOIN incidents i ON i.id = ia.incident_id LEFT JOIN alerts a ON a.id = ia.alert_id
+  WHERE ia.incident_id = ?`;
+
 export class IncidentStore {
   private readonly sql: (sql: string) => Statement;
 
@@ -189,6 +194,16 @@ export class IncidentStore {
     );
   }
 
+  /** Just where an incident's messages go (the dispatcher asks for every queued message). */
+  threadOf(id: number): Pick<IncidentRow, 'threadTs' | 'summaryTs' | 'summaryAttempts'> | null {
+    const row = this.sql('SELECT thread_ts, summary_ts, summary_attempts FROM incidents WHERE id = ?').get(
+      id,
+    ) as Pick<Row, 'thread_ts' | 'summary_ts' | 'summary_attempts'> | undefined;
+    return row
+      ? { threadTs: row.thread_ts, summaryTs: row.summary_ts, summaryAttempts: row.summary_attempts }
+      : null;
+  }
+
   get(id: number): IncidentRow | null {
     const row = this.sql('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     return row ? toIncidentRow(row) : null;
@@ -196,11 +211,9 @@ export class IncidentStore {
 
   /** The incident's alerts with the labels and annotations of their latest occurrence. */
   alertsOf(id: number): IncidentAlertRow[] {
-    const rows = this.sql(
-      `SELECT ia.*, a.labels, a.annotations, a.url, a.generator_url, a.count, i.environment FROM incident_alerts ia
-         JOIN incidents i ON i.id = ia.incident_id
-         LEFT JOIN alerts a ON a.id = ia.alert_id WHERE ia.incident_id = ? ORDER BY ia.first_seen, ia.fingerprint`,
-    ).all(id) as Array<AlertRowData & { environment: string }>;
+    const rows = this.sql(`${INCIDENT_ALERTS} ORDER BY ia.first_seen, ia.fingerprint`).all(id) as Array<
+      AlertRowData & { environment: string }
+    >;
     return rows.map((row) => toAlertRow(row));
   }
 
@@ -209,7 +222,11 @@ export class IncidentStore {
     const id = this.sql('SELECT MAX(incident_id) FROM incident_alerts WHERE group_key = ?')
       .pluck()
       .get(groupKey) as number | null;
-    return id === null ? [] : this.alertsOf(id).filter((a) => a.groupKey === groupKey);
+    if (id === null) return [];
+    const rows = this.sql(
+      `${INCIDENT_ALERTS} AND ia.group_key = ? ORDER BY ia.first_seen, ia.fingerprint`,
+    ).all(id, groupKey) as Array<AlertRowData & { environment: string }>;
+    return rows.map((row) => toAlertRow(row));
   }
 
   /** Rebuilds the correlator's in-memory incidents: open ones and those resolved within `reopenMs`. */

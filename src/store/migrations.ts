@@ -290,4 +290,13 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'incident alerts by notification group',
+    // A resolved Alertmanager Slack message is matched to the alerts of its group: without this
+    // index that lookup scanned every incident alert (a quarter of the CPU in a 50,000-message soak).
+    sql: `
+      CREATE INDEX incident_alerts_group ON incident_alerts(group_key, incident_id) WHERE group_key IS NOT NULL;
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ const ALLOWED: Record<string, string> = {
   where: 'src/store/llm-usage.ts: a fixed WHERE clause per caller, values bound as parameters',
   table: 'src/memory/index.ts: one of the index tables named in code',
   'this.provider.dimensions': 'src/memory/index.ts: an integer validated by the config schema',
+  INCIDENT_ALERTS: "src/store/incidents.ts: the shared SELECT of an incident's alerts, a constant",
 };
 
 function sourceFiles(dir: string): string[] {
