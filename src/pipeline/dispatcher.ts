@@ -51,7 +51,9 @@ export interface DispatcherDeps {
 const PERMANENT =
   /channel_not_found|not_in_channel|invalid_blocks|msg_too_long|is_archived|invalid_auth|account_inactive|missing_scope|message_not_found|cant_update_message|thread_not_found/;
 const MAX_ATTEMPTS = 5;
+/** Wakes within this long are coalesced; more when a pass is slow (a backlog), so passes stay a small share of the CPU. */
 const WAKE_COALESCE_MS = 10;
+const MAX_WAKE_COALESCE_MS = 50;
 /** How many outbox rows one pass looks at (notices come first; older pointers wait or go stale). */
 const OUTBOX_BATCH = 100;
 
@@ -69,6 +71,7 @@ export class Dispatcher {
   private again = false;
   private readonly retryAt = new Map<string, number>();
   private staleSweptAt = 0;
+  private coalesceMs = WAKE_COALESCE_MS;
   private readonly settledWaiters: Array<() => void> = [];
 
   constructor(private readonly deps: DispatcherDeps) {
@@ -87,8 +90,8 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    if (this.wakeAt <= Date.now() + WAKE_COALESCE_MS) return;
-    this.arm(Date.now() + WAKE_COALESCE_MS);
+    if (this.wakeAt <= Date.now() + this.coalesceMs) return;
+    this.arm(Date.now() + this.coalesceMs);
   }
 
   /** Resolves once everything the store holds has been told to Slack (for tests and benchmarks). */
@@ -109,6 +112,7 @@ export class Dispatcher {
   private pump(): void {
     if (this.stopped) return;
     this.pumping = true;
+    const started = performance.now();
     try {
       do {
         this.again = false;
@@ -118,6 +122,8 @@ export class Dispatcher {
       this.deps.logger.error('dispatcher failed', { error: errorMessage(error) });
     } finally {
       this.pumping = false;
+      const elapsed = performance.now() - started;
+      this.coalesceMs = Math.min(MAX_WAKE_COALESCE_MS, Math.max(WAKE_COALESCE_MS, 4 * elapsed));
     }
   }
 

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { NewRawEvent, RawEvent } from '../store/raw-events.js';
 import type { Store } from '../store/store.js';
+import { yieldToLoop } from '../util/yield-to-loop.js';
 import type { Processor } from './processor.js';
 
 /**
@@ -125,5 +126,3 @@ export class Inbox {
     }
   }
 }
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,6 +7,7 @@ import type { IncidentMemory, Similar } from '../memory/service.js';
 import { findingLines, plainLine } from '../slack/views/findings.js';
 import { type IncidentView, incidentTitle } from '../slack/views/incident-summary.js';
 import type { Store } from '../store/store.js';
+import { yieldToLoop } from '../util/yield-to-loop.js';
 import { loadIncidentView } from './incident-view.js';
 
 /**
@@ -62,6 +63,7 @@ export class MemoryRunner {
       batch = store.incidents.withoutSimilar()
     ) {
       for (const incident of batch) {
+        await yieldToLoop(); // a search can take tens of milliseconds with a big memory
         if (this.stopped) return;
         store.incidents.setSimilar(incident.id, JSON.stringify(await this.lookup(incident.id)));
         changed = true;
@@ -70,6 +72,7 @@ export class MemoryRunner {
     if (changed) this.deps.onStored();
     for (let batch = store.incidents.toRemember(); batch.length > 0; batch = store.incidents.toRemember()) {
       for (const incident of batch) {
+        await yieldToLoop();
         if (this.stopped) return;
         const view = loadIncidentView(store, incident.id, this.deps.topology());
         try {
