@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { SlackEmulator } from '../slack/emulator/emulator.js';
 import type { EmulatedMessage } from '../slack/emulator/workspace.js';
+import { labelledSlackAlert } from '../testing/alert-messages.js';
 import { botEnv } from '../testing/bot-env.js';
 import { freePort, spawnProcess } from '../testing/processes.js';
 import { tempDir } from '../testing/temp.js';
@@ -44,28 +45,16 @@ function message(
   alertname: string,
   status: 'firing' | 'resolved' = 'firing',
 ): Record<string, unknown> {
-  const labels = {
-    alertname,
-    cluster: `c-${incident}`,
-    service: `${service}-${incident}`,
-    instance: `${service}-${incident}-${pod}:8080`,
-    severity: 'critical',
-  };
-  const details = Object.entries(labels)
-    .map(([k, v]) => `   • *${k}:* \`${v}\``)
-    .join('\n');
-  return {
-    username: 'Alertmanager',
-    attachments: [
-      {
-        title: `[${status === 'firing' ? 'FIRING:1' : 'RESOLVED'}] Monitoring Event Notification`,
-        title_link: 'http://alertmanager.example:9093/#/alerts?receiver=slack',
-        fallback: `[${status === 'firing' ? 'FIRING:1' : 'RESOLVED'}] ${alertname} c-${incident} ${labels.service} (${labels.instance} critical)`,
-        color: status === 'firing' ? 'danger' : 'good',
-        text: `*Alert:* ${alertname} on ${labels.instance} - \`critical\`\n*Details:*\n${details}\n`,
-      },
-    ],
-  };
+  return labelledSlackAlert(
+    {
+      alertname,
+      cluster: `c-${incident}`,
+      service: `${service}-${incident}`,
+      instance: `${service}-${incident}-${pod}:8080`,
+      severity: 'critical',
+    },
+    status,
+  );
 }
 
 function plan(): { messages: Planned[]; topology: Record<string, string[]> } {

@@ -5,6 +5,7 @@ import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
 import type { ApiResponse } from '../../src/slack/emulator/web-api.js';
 import { Store } from '../../src/store/store.js';
 import { botEnv } from '../../src/testing/bot-env.js';
+import { withStore } from '../../src/testing/store-access.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp, waitUntil } from '../support/processes.js';
 import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 import { tempDir } from '../support/temp.js';
@@ -70,14 +71,7 @@ describe('kill -9 in the approval state machine', () => {
     );
   }
 
-  function inStore<T>(read: (store: Store) => T): T {
-    const store = Store.open(join(data.path, 'data'));
-    try {
-      return read(store);
-    } finally {
-      store.close();
-    }
-  }
+  const inStore = <T>(read: (store: Store) => T): T => withStore(join(data.path, 'data'), read);
 
   const audited = (action: string, id: number) =>
     inStore((s) => s.audit.tail(500).filter((r) => r.action === action && r.subject === `approval:${id}`));

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
 import type { EmulatedMessage } from '../../src/slack/emulator/workspace.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
+import { labelledSlackAlert } from '../../src/testing/alert-messages.js';
 import { botEnv } from '../../src/testing/bot-env.js';
+import { withStore } from '../../src/testing/store-access.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp, waitUntil } from '../support/processes.js';
 import { tempDir } from '../support/temp.js';
 
@@ -17,29 +19,14 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const INCIDENTS = 6;
 const PER_INCIDENT = 10;
 
-function alertMessage(incident: number, n: number): Record<string, unknown> {
-  const labels = {
+const alertMessage = (incident: number, n: number) =>
+  labelledSlackAlert({
     alertname: n % 2 ? 'HighErrorRate' : 'HighLatency',
     cluster: `chaos-${incident}`,
     service: `svc-${incident}`,
     instance: `svc-${incident}-${n}:8080`,
     severity: 'critical',
-  };
-  const details = Object.entries(labels)
-    .map(([k, v]) => `   • *${k}:* \`${v}\``)
-    .join('\n');
-  return {
-    username: 'Alertmanager',
-    attachments: [
-      {
-        title: '[FIRING:1] Monitoring Event Notification',
-        fallback: `[FIRING:1] ${labels.alertname} ${labels.service}`,
-        color: 'danger',
-        text: `*Alert:* ${labels.alertname} on ${labels.instance} - \`critical\`\n*Details:*\n${details}\n`,
-      },
-    ],
-  };
-}
+  });
 
 describe('kill -9 at random pipeline stages during a stream of alerts', () => {
   let slack: SlackEmulator;
@@ -65,14 +52,7 @@ describe('kill -9 at random pipeline stages during a stream of alerts', () => {
       botEnv(slack, port, data.path, { AALS_LOG_LEVEL: 'error' }),
     );
 
-  const inStore = <T>(read: (store: Store) => T): T => {
-    const store = Store.open(data.path);
-    try {
-      return read(store);
-    } finally {
-      store.close();
-    }
-  };
+  const inStore = <T>(read: (store: Store) => T): T => withStore(data.path, read);
 
   test('every alert stored once, one thread per incident, nothing posted twice, audit chain intact', async () => {
     let bot = startBot();

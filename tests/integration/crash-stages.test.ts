@@ -2,9 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SlackEmulator } from '../../src/slack/emulator/emulator.js';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { botEnv } from '../../src/testing/bot-env.js';
 import { type FakeAnthropic, reply, startFakeAnthropic } from '../../src/testing/fake-anthropic.js';
+import { withStore } from '../../src/testing/store-access.js';
 import { freePort, type Spawned, spawnProcess, waitForHttp, waitUntil } from '../support/processes.js';
 import { tempDir } from '../support/temp.js';
 
@@ -97,14 +98,7 @@ describe('kill -9 during the analysis and the diagnosis', () => {
       }),
     );
 
-  const inStore = <T>(read: (store: Store) => T): T => {
-    const store = Store.open(data.path);
-    try {
-      return read(store);
-    } finally {
-      store.close();
-    }
-  };
+  const inStore = <T>(read: (store: Store) => T): T => withStore(data.path, read);
 
   const summaryOf = (ts: string) => slack.replies('alerts', ts).filter((m) => m.bot_id === slack.app.botId);
 
