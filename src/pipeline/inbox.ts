@@ -16,10 +16,7 @@ export interface InboxOptions {
   retryDelaysMs?: number[];
 }
 
-const YIELD_EVERY_MS = 10;
-
 export class Inbox {
-  private yieldedAt = performance.now();
   private readonly lanes = new Map<string, Promise<void>>();
   private readonly idleWaiters: Array<() => void> = [];
   private inFlight = 0;
@@ -77,9 +74,10 @@ export class Inbox {
     this.metrics.inboxBacklog.set(this.inFlight);
     const previous = this.lanes.get(lane) ?? Promise.resolve();
     // A lane never stops on a failure: the next event of the channel runs whatever happened before.
+    // Between events the loop gets a turn, so a backlog does not hold up acks, timers and replies.
     const next = previous
       .catch(() => undefined)
-      .then(() => this.turnForTheLoop())
+      .then(yieldToLoop)
       .then(() => this.run(event, attempt));
     this.lanes.set(lane, next);
     next
@@ -87,17 +85,6 @@ export class Inbox {
       .finally(() => {
         if (this.lanes.get(lane) === next) this.lanes.delete(lane);
       });
-  }
-
-  /**
-   * A backlog of events would otherwise run back to back without the event loop getting a turn,
-   * holding up acks, timers and replies; yielding before every event costs throughput, so the loop
-   * gets a turn at most every YIELD_EVERY_MS.
-   */
-  private async turnForTheLoop(): Promise<void> {
-    if (performance.now() - this.yieldedAt < YIELD_EVERY_MS) return;
-    await yieldToLoop();
-    this.yieldedAt = performance.now();
   }
 
   private async run(event: RawEvent, attempt: number): Promise<void> {
