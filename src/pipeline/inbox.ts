@@ -1,9 +1,9 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'winston';
 import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { NewRawEvent, RawEvent } from '../store/raw-events.js';
 import type { Store } from '../store/store.js';
-import { yieldToLoop } from '../util/yield-to-loop.js';
 import type { Processor } from './processor.js';
 
 /**

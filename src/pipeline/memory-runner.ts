@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'winston';
 import type { Topology } from '../correlation/topology.js';
 import { errorMessage } from '../errors.js';
@@ -7,7 +8,6 @@ import type { IncidentMemory, Similar } from '../memory/service.js';
 import { findingLines, plainLine } from '../slack/views/findings.js';
 import { type IncidentView, incidentTitle } from '../slack/views/incident-summary.js';
 import type { Store } from '../store/store.js';
-import { yieldToLoop } from '../util/yield-to-loop.js';
 import { loadIncidentView } from './incident-view.js';
 
 /**

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Agent } from 'undici';
 import { errorMessage } from '../../errors.js';
 
@@ -202,7 +203,8 @@ export class PrometheusClient {
     const cut = () => fail(errorMessage(signal?.reason ?? 'aborted'));
     let last: PromResult<unknown> = fail('no attempt made');
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) await sleep(200 * 2 ** (attempt - 1), signal);
+      // The backoff ends early if the deadline fires; the check below then returns at once.
+      if (attempt > 0) await delay(200 * 2 ** (attempt - 1), undefined, { signal }).catch(() => undefined);
       if (signal?.aborted) return cut();
       let response: Response;
       try {
@@ -257,19 +259,6 @@ export class PrometheusClient {
 }
 
 const seconds = (date: Date) => String(date.getTime() / 1000);
-
-/** Waits `ms`, or less if `signal` fires first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 function toSeries(data: unknown): Series[] {
   const result = data as { resultType?: string; result?: unknown };
