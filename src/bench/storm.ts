@@ -18,15 +18,6 @@ import { ms, stats } from './stats.js';
  * per channel, burst 3) is respected, and how fast each incident's first alert is answered.
  */
 const INCIDENTS = 40;
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-
-/** The last RSS sample of each minute. */
-function perMinute(samples: Array<{ at: number; bytes: number }>): number[] {
-  const byMinute = new Map<number, number>();
-  for (const s of samples) byMinute.set(Math.floor(s.at / 60_000), s.bytes);
-  return [...byMinute.values()];
-}
 const TOTAL = 10_000;
 const DURATION_MS = 60_000;
 const SERVICES = ['db', 'orders', 'checkout', 'api'];
@@ -292,11 +283,18 @@ export async function soak(print: (line: string) => void): Promise<void> {
       );
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
     print(
-      `soak: ${planned.length.toLocaleString('en-US')} alert messages (${alerts.toLocaleString('en-US')} alerts firing, then resolving) over ${minutes} min into the bot (own process): all read in ${seconds.toFixed(0)} s; stored (new events) ${received.toLocaleString('en-US')}; RSS after 1 min warm-up ${mib(firstWarm)} → at the end ${mib(lastWarm)}, peak ${mib(peak)} (RSS per minute: ${perMinute(rss).map(mib).join(', ')}); event-loop lag p99 per 5 s: median ${ms(median(lagP99) * 1000)}, worst ${ms(Math.max(0, ...lagP99) * 1000)}   [targets: memory bounded, lag p99 ≤ 50 ms, every alert stored]`,
+      `soak: ${planned.length.toLocaleString('en-US')} alert messages (${alerts.toLocaleString('en-US')} alerts firing, then resolving) over ${minutes} min into the bot (own process): all read in ${seconds.toFixed(0)} s; stored (new events) ${received.toLocaleString('en-US')}; RSS after 1 min warm-up ${mib(firstWarm)} → at the end ${mib(lastWarm)}, peak ${mib(peak)} (RSS per minute: ${perMinute(rss).map(mib).join(', ')}); event-loop lag p99 per 5 s: median ${ms(stats(lagP99).p50 * 1000)}, worst ${ms(stats(lagP99).max * 1000)}   [targets: memory bounded, lag p99 ≤ 50 ms, every alert stored]`,
     );
   } finally {
     await stop();
   }
+}
+
+/** The last RSS sample of each minute. */
+function perMinute(samples: Array<{ at: number; bytes: number }>): number[] {
+  const byMinute = new Map<number, number>();
+  for (const s of samples) byMinute.set(Math.floor(s.at / 60_000), s.bytes);
+  return [...byMinute.values()];
 }
 
 /**
