@@ -40,6 +40,7 @@ import { policyAssessor } from './policy/assessor.js';
 import { SlackEmulator } from './slack/emulator/emulator.js';
 import { type SlackRuntime, startSlackApp } from './slack/slack-app.js';
 import { SlackChat } from './slack/slack-chat.js';
+import { WalCheckpointer } from './store/checkpointer.js';
 import { Store } from './store/store.js';
 
 const RUNNER_WAKE_MS = 20;
@@ -94,6 +95,9 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   const store = Store.open(resolve(options.cwd ?? process.cwd(), config.storage.dataDir), {
     auditKey: config.audit.key,
     ...(options.now ? { now: options.now } : {}),
+  });
+  const checkpointer = WalCheckpointer.start(store.db, {
+    onError: (message) => logger.warn('WAL checkpoint', { error: message }),
   });
   const metrics = new Metrics();
   const sandbox =
@@ -350,6 +354,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   } catch (error) {
     server.close();
     await sandbox?.stop();
+    await checkpointer?.stop();
     store.close();
     throw error;
   }
@@ -404,6 +409,7 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await sandbox?.stop();
+      await checkpointer?.stop();
       store.close();
     },
   };

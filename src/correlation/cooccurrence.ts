@@ -12,6 +12,8 @@ export interface CooccurrenceSettings {
   cooldownMinutes: number;
   /** Most pairs remembered; the least counted are forgotten first. */
   maxPairs: number;
+  /** A start pairs with at most this many of the latest other starts (a storm must not pair all with all). */
+  maxPartnersPerStart: number;
 }
 
 export const DEFAULT_COOCCURRENCE: CooccurrenceSettings = {
@@ -19,6 +21,7 @@ export const DEFAULT_COOCCURRENCE: CooccurrenceSettings = {
   minCount: 2,
   cooldownMinutes: 30,
   maxPairs: 100_000,
+  maxPartnersPerStart: 32,
 };
 
 interface Pair {
@@ -37,11 +40,17 @@ const key = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a
 
 export class CooccurrenceModel {
   private readonly pairs = new Map<string, Pair>();
+  /** Keys of the pairs counted once, oldest count first: the weakest, forgotten first. */
+  private readonly once = new Set<string>();
   private readonly partners = new Map<string, Map<string, number>>();
   /** Identities that started firing lately, per environment, in the order of their latest start. */
   private readonly recent = new Map<string, { identity: string; environment: string; at: number }>();
 
-  constructor(readonly settings: CooccurrenceSettings = DEFAULT_COOCCURRENCE) {}
+  readonly settings: CooccurrenceSettings;
+
+  constructor(settings: Partial<CooccurrenceSettings> = {}) {
+    this.settings = { ...DEFAULT_COOCCURRENCE, ...settings };
+  }
 
   load(rows: Iterable<PairCount>): void {
     for (const row of rows) this.set(row.a, row.b, { count: row.count, lastCounted: row.lastCounted });
@@ -64,8 +73,7 @@ export class CooccurrenceModel {
       return [];
     }
     const counted: PairCount[] = [];
-    for (const other of this.recent.values()) {
-      if (other.environment !== environment || other.identity === identity) continue;
+    for (const other of this.latestOthers(identity, environment)) {
       // Times can arrive out of order (replays): only starts close to this one count.
       if (Math.abs(at - other.at) > window) continue;
       const k = key(identity, other.identity);
@@ -95,8 +103,24 @@ export class CooccurrenceModel {
     return this.pairs.size;
   }
 
+  /** The latest starts of other identities in the environment, at most maxPartnersPerStart. */
+  private latestOthers(identity: string, environment: string): Array<{ identity: string; at: number }> {
+    const limit = this.settings.maxPartnersPerStart;
+    const latest: Array<{ identity: string; at: number }> = [];
+    // `recent` is in the order of latest start, so the last ones seen are the latest.
+    for (const other of this.recent.values()) {
+      if (other.environment !== environment || other.identity === identity) continue;
+      latest.push(other);
+      if (latest.length > 2 * limit) latest.splice(0, latest.length - limit);
+    }
+    return latest.slice(-limit);
+  }
+
   private set(a: string, b: string, pair: Pair): void {
-    this.pairs.set(key(a, b), pair);
+    const k = key(a, b);
+    this.pairs.set(k, pair);
+    this.once.delete(k);
+    if (pair.count === 1) this.once.add(k);
     if (pair.count >= this.settings.minCount) {
       this.partnerMap(a).set(b, pair.count);
       this.partnerMap(b).set(a, pair.count);
@@ -112,15 +136,28 @@ export class CooccurrenceModel {
     return map;
   }
 
+  /**
+   * Pairs counted once go first, in the order they were counted (no sort: the model is full during a
+   * storm of new identities, and sorting 100,000 pairs stalled the event loop). Only when every pair
+   * was counted more than once are the least counted found by sorting, a tenth at a time.
+   */
   private forgetWeakest(): void {
+    const [oldest] = this.once;
+    if (oldest !== undefined) {
+      this.forget(oldest);
+      return;
+    }
     const sorted = [...this.pairs.entries()].sort(
       (x, y) => x[1].count - y[1].count || x[1].lastCounted - y[1].lastCounted,
     );
-    for (const [k] of sorted.slice(0, Math.ceil(this.settings.maxPairs / 10))) {
-      this.pairs.delete(k);
-      const [a, b] = k.split('\u0000') as [string, string];
-      this.partners.get(a)?.delete(b);
-      this.partners.get(b)?.delete(a);
-    }
+    for (const [k] of sorted.slice(0, Math.ceil(this.settings.maxPairs / 10))) this.forget(k);
+  }
+
+  private forget(k: string): void {
+    this.pairs.delete(k);
+    this.once.delete(k);
+    const [a, b] = k.split('\u0000') as [string, string];
+    this.partners.get(a)?.delete(b);
+    this.partners.get(b)?.delete(a);
   }
 }

@@ -14,6 +14,17 @@ import type { CorrelationInput, CorrelationSettings, Incident, IncidentAlert, Ob
 const HOST_LEVEL =
   /disk|filesystem|inode|volume|memory|oom|swap|node|host|cpu|load|kernel|clock|ntp|instance.?down|target.?down|unreachable|network|nic/i;
 
+/**
+ * Where resolved incidents live once they leave memory: in a long storm memory then holds the open
+ * incidents and the last few minutes' resolved ones, not `reopenMinutes` of them.
+ */
+export interface ResolvedIncidents {
+  /** Minutes a resolved incident stays in memory (at most `reopenMinutes`). */
+  keepMinutes: number;
+  /** The incident resolved since `since` (ms) that holds the alert with this fingerprint. */
+  withAlert(fingerprint: string, since: number): Incident | null;
+}
+
 interface Candidate {
   incident: Incident;
   score: number;
@@ -40,17 +51,29 @@ export class Correlator {
   /** Open incidents that went stale and left memory since the last drain. */
   private expired: Incident[] = [];
 
+  /** How long a resolved incident stays in memory (it can reopen for `reopenMinutes`). */
+  private readonly keepResolvedMs: number;
+  private readonly resolved: ResolvedIncidents | undefined;
+
   constructor(
     readonly settings: CorrelationSettings,
-    options: { nextId?: number; cooccurrence?: CooccurrenceModel } = {},
+    options: { nextId?: number; cooccurrence?: CooccurrenceModel; resolved?: ResolvedIncidents } = {},
   ) {
     this.topology = new Topology(settings.topology);
     this.cooccurrence = options.cooccurrence ?? new CooccurrenceModel();
     this.nextId = options.nextId ?? 1;
+    this.resolved = options.resolved;
+    this.keepResolvedMs =
+      Math.min(options.resolved?.keepMinutes ?? settings.reopenMinutes, settings.reopenMinutes) * 60_000;
   }
 
   observe(input: CorrelationInput, at: number): Observation {
     if (at - this.lastSweep > 60_000) this.expired.push(...this.sweep(at).filter((i) => i.status === 'open'));
+    if (this.resolved && !this.byFingerprint.has(input.fingerprint)) {
+      const since = at - this.settings.reopenMinutes * 60_000;
+      const incident = this.resolved.withAlert(input.fingerprint, since);
+      if (incident) this.restore([incident]);
+    }
     const alert = toIncidentAlert(input, at, this.settings);
     const knownId = this.byFingerprint.get(input.fingerprint);
     const known = knownId === undefined ? undefined : this.incidents.get(knownId);
@@ -133,14 +156,13 @@ export class Correlator {
     }
   }
 
-  /** Drops what the window no longer needs: resolved incidents past reopening, stale open ones. */
+  /** Drops what the window no longer needs: resolved incidents past keeping, stale open ones. */
   sweep(now: number): Incident[] {
     this.lastSweep = now;
     const expired: Incident[] = [];
     for (const incident of this.incidents.values()) {
       const resolvedLongAgo =
-        incident.status === 'resolved' &&
-        now - (incident.resolvedAt ?? 0) > this.settings.reopenMinutes * 60_000;
+        incident.status === 'resolved' && now - (incident.resolvedAt ?? 0) > this.keepResolvedMs;
       const stale =
         incident.status === 'open' && now - incident.lastActivity > this.settings.expireMinutes * 60_000;
       if (resolvedLongAgo || stale) expired.push(incident);
@@ -149,8 +171,11 @@ export class Correlator {
     for (const map of Object.values(this.index)) {
       for (const [key, ids] of map) {
         for (const id of ids) {
+          // Only open incidents are candidates to join; a reopened one is indexed again.
           const incident = this.incidents.get(id);
-          if (!incident || now - incident.lastFiring > this.settings.windowMinutes * 60_000) ids.delete(id);
+          const candidate =
+            incident?.status === 'open' && now - incident.lastFiring <= this.settings.windowMinutes * 60_000;
+          if (!candidate) ids.delete(id);
         }
         if (ids.size === 0) map.delete(key);
       }
@@ -169,7 +194,8 @@ export class Correlator {
       existing.status = 'resolved';
       existing.lastSeen = at;
       incident.lastActivity = at;
-      const allResolved = [...incident.alerts.values()].every((a) => a.status === 'resolved');
+      let allResolved = true;
+      for (const other of incident.alerts.values()) if (other.status !== 'resolved') allResolved = false;
       if (allResolved && incident.status === 'open') {
         incident.status = 'resolved';
         incident.resolvedAt = at;

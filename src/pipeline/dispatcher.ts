@@ -4,7 +4,7 @@ import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { type IncidentView, incidentSummary, type ViewOptions } from '../slack/views/incident-summary.js';
 import type { IncidentRow } from '../store/incidents.js';
-import type { OutboxItem } from '../store/outbox.js';
+import type { OutboxEntry, OutboxItem } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
 import { RateLimiter } from '../util/rate-limiter.js';
 import type { ChatPort } from './chat-port.js';
@@ -56,6 +56,8 @@ const WAKE_COALESCE_MS = 10;
 const MAX_WAKE_COALESCE_MS = 50;
 /** How many outbox rows one pass looks at (notices come first; older pointers wait or go stale). */
 const OUTBOX_BATCH = 100;
+/** How many summaries behind their incident one pass looks at. */
+const UPDATE_BATCH = 50;
 
 export class Dispatcher {
   private readonly options: DispatcherOptions;
@@ -152,30 +154,36 @@ export class Dispatcher {
       store.outbox.dropStalePointers(new Date(now - this.options.pointerMaxAgeMs));
     }
     const busyWithMore = new Set(toPost.map((i) => i.channel));
-    for (const item of store.outbox.ready(OUTBOX_BATCH)) {
+    for (const entry of store.outbox.ready(OUTBOX_BATCH)) {
       pending++;
-      if (item.kind !== 'pointer') busyWithMore.add(item.channel);
-      else if (busyWithMore.has(item.channel)) continue;
-      const thread = this.threadOf(item);
+      if (entry.kind !== 'pointer') busyWithMore.add(entry.channel);
+      else if (busyWithMore.has(entry.channel)) continue;
+      const thread = threadOf(entry);
       if (thread === undefined) {
         // Waiting for the incident's summary to become its thread, unless that will never happen.
-        const incident = item.incidentId === null ? null : store.incidents.threadOf(item.incidentId);
-        if (!incident || incident.summaryAttempts >= MAX_ATTEMPTS) {
-          store.outbox.markFailed(item.id, 'the incident has no thread');
+        if (entry.incidentSummaryAttempts === null || entry.incidentSummaryAttempts >= MAX_ATTEMPTS) {
+          store.outbox.markFailed(entry.id, 'the incident has no thread');
           pending--;
         }
         continue;
       }
       // Pointers leave a token for summaries and notices, so a new incident is answered at once.
-      const wait = this.blocked(`outbox:${item.id}`, item.channel, now, item.kind === 'pointer' ? 1 : 0);
+      const wait = this.blocked(`outbox:${entry.id}`, entry.channel, now, entry.kind === 'pointer' ? 1 : 0);
       if (wait > 0) {
         next = Math.min(next, now + wait);
         continue;
       }
-      this.launch(item.channel, item.incidentId, () => this.postItem(item, thread));
+      this.launch(entry.channel, entry.incidentId, () => this.postItem(entry.id, thread));
     }
 
-    for (const incident of store.incidents.summariesToUpdate()) {
+    // Out of edits for now (Slack's budget): one row says whether anything waits, and when to look again.
+    const updateWait = this.updates.wait('update');
+    const behind = store.incidents.summariesToUpdate(updateWait > 0 ? 1 : UPDATE_BATCH);
+    if (updateWait > 0 && behind.length > 0) {
+      pending++;
+      next = Math.min(next, now + updateWait);
+    }
+    for (const incident of updateWait > 0 ? [] : behind) {
       pending++;
       if (this.busyIncidents.has(incident.id)) continue;
       if (this.inFlight >= this.options.maxInFlight) break;
@@ -232,14 +240,6 @@ export class Dispatcher {
       },
       Math.max(0, at - Date.now()),
     );
-  }
-
-  /** Where an outbox item goes: its own thread, or its incident's; undefined while that is unknown. */
-  private threadOf(item: OutboxItem): string | null | undefined {
-    if (item.threadTs) return item.threadTs;
-    if (item.incidentId === null) return null;
-    const incident = this.deps.store.incidents.threadOf(item.incidentId);
-    return incident?.threadTs ?? incident?.summaryTs ?? undefined;
   }
 
   private view(incidentId: number): IncidentView | null {
@@ -304,8 +304,10 @@ export class Dispatcher {
     );
   }
 
-  private async postItem(item: OutboxItem, threadTs: string | null): Promise<void> {
+  private async postItem(id: number, threadTs: string | null): Promise<void> {
     const { store, chat } = this.deps;
+    const item = store.outbox.get(id);
+    if (!item) return;
     const marker = `aals:outbox:${item.id}`;
     const mayHaveBeenSent = item.status === 'sending' || item.attempts > 0;
     store.outbox.markSending(item.id);
@@ -403,4 +405,11 @@ export class Dispatcher {
       return 'retry';
     }
   }
+}
+
+/** Where an outbox item goes: its own thread, or its incident's; undefined while that is unknown. */
+function threadOf(entry: OutboxEntry): string | null | undefined {
+  if (entry.threadTs) return entry.threadTs;
+  if (entry.incidentId === null) return null;
+  return entry.incidentThreadTs ?? undefined;
 }

@@ -1,4 +1,3 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'winston';
 import { errorMessage } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -18,6 +17,7 @@ export interface InboxOptions {
 
 export class Inbox {
   private readonly lanes = new Map<string, Promise<void>>();
+  private readonly turns = new Turns();
   private readonly idleWaiters: Array<() => void> = [];
   private inFlight = 0;
   private stopped = false;
@@ -74,10 +74,9 @@ export class Inbox {
     this.metrics.inboxBacklog.set(this.inFlight);
     const previous = this.lanes.get(lane) ?? Promise.resolve();
     // A lane never stops on a failure: the next event of the channel runs whatever happened before.
-    // Between events the loop gets a turn, so a backlog does not hold up acks, timers and replies.
     const next = previous
       .catch(() => undefined)
-      .then(yieldToLoop)
+      .then(() => this.turns.take())
       .then(() => this.run(event, attempt));
     this.lanes.set(lane, next);
     next
@@ -124,5 +123,31 @@ export class Inbox {
         for (const resolve of this.idleWaiters.splice(0)) resolve();
       }
     }
+  }
+}
+
+/**
+ * One event per turn of the event loop, whichever lane it is from: a backlog in several channels
+ * must not hold up acks, timers and replies for one event per lane at a time.
+ */
+class Turns {
+  private readonly waiting: Array<() => void> = [];
+  private armed = false;
+
+  take(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.arm();
+    });
+  }
+
+  private arm(): void {
+    if (this.armed) return;
+    this.armed = true;
+    setImmediate(() => {
+      this.armed = false;
+      this.waiting.shift()?.();
+      if (this.waiting.length > 0) this.arm();
+    });
   }
 }

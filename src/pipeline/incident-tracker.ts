@@ -1,6 +1,6 @@
 import { CooccurrenceModel, DEFAULT_COOCCURRENCE } from '../correlation/cooccurrence.js';
 import { Correlator } from '../correlation/correlator.js';
-import type { CorrelationSettings, Incident, Observation } from '../correlation/types.js';
+import type { CorrelationSettings, Incident, IncidentAlert, Observation } from '../correlation/types.js';
 import type { AlertPattern } from '../readers/patterns.js';
 import {
   mergedAwayNotice,
@@ -30,6 +30,9 @@ export interface TrackerOptions {
   /** A link to a message (for pointers and merge notices), when the workspace URL is known. */
   permalink?: (channel: string, ts: string) => string | null;
 }
+
+/** Resolved incidents stay in the correlator's memory this long, then only in the store. */
+const KEEP_RESOLVED_MINUTES = 3;
 
 export class IncidentTracker {
   correlator: Correlator;
@@ -159,7 +162,9 @@ export class IncidentTracker {
     const key = `${origin.channel}:${origin.messageTs}:${incident.id}`;
     if (this.pointed.has(key)) return;
     this.pointed.add(key);
-    const first = [...incident.alerts.values()].sort((a, b) => a.firstSeen - b.firstSeen)[0];
+    let first: IncidentAlert | undefined;
+    for (const alert of incident.alerts.values())
+      if (!first || alert.firstSeen < first.firstSeen) first = alert;
     const title = first
       ? `${first.alertname}${first.service ? ` on ${first.service}` : ''}`
       : `incident #${incident.id}`;
@@ -180,6 +185,10 @@ export class IncidentTracker {
     const correlator = new Correlator(this.settings, {
       nextId: this.store.incidents.maxId() + 1,
       cooccurrence,
+      resolved: {
+        keepMinutes: KEEP_RESOLVED_MINUTES,
+        withAlert: (fingerprint, since) => this.store.incidents.resolvedWith(fingerprint, new Date(since)),
+      },
     });
     correlator.restore(this.store.incidents.loadActive(new Date(), this.settings.reopenMinutes * 60_000));
     return correlator;

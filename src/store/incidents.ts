@@ -234,29 +234,43 @@ export class IncidentStore {
     const rows = this.sql(
       `SELECT * FROM incidents WHERE status = 'open' OR (status = 'resolved' AND resolved_at >= ?)`,
     ).all(new Date(now.getTime() - reopenMs).toISOString()) as Row[];
-    return rows.map((row) => {
-      const alerts = this.alertsOf(row.id);
-      const incident: Incident = {
-        id: row.id,
-        environment: row.environment,
-        status: row.status === 'resolved' ? 'resolved' : 'open',
-        openedAt: Date.parse(row.opened_at),
-        lastActivity: Date.parse(row.last_activity),
-        lastFiring: Date.parse(row.last_firing),
-        resolvedAt: row.resolved_at ? Date.parse(row.resolved_at) : null,
-        alerts: new Map(alerts.map((a) => [a.fingerprint, stripRow(a)])),
-        partition: JSON.parse(row.partition),
-        services: new Set(alerts.map((a) => a.service).filter((s): s is string => Boolean(s))),
-        instances: new Set(alerts.map((a) => hostOf(a.instance)).filter((s): s is string => Boolean(s))),
-        groupKeys: new Set(alerts.map((a) => a.groupKey).filter((s): s is string => Boolean(s))),
-        identities: new Set(alerts.map((a) => a.identity)),
-        namespaces: new Set(
-          alerts.filter((a) => a.namespace).map((a) => `${a.labels.cluster ?? ''}/${a.namespace}`),
-        ),
-        mergedFrom: [],
-      };
-      return incident;
-    });
+    return rows.map((row) => this.toIncident(row));
+  }
+
+  /**
+   * The incident resolved since `since` that holds the alert with this fingerprint, rebuilt for the
+   * correlator (which keeps resolved incidents only briefly, and asks here when one may reopen).
+   */
+  resolvedWith(fingerprint: string, since: Date): Incident | null {
+    const row = this.sql(
+      // CROSS JOIN keeps this order: from the alert's few rows, never from every resolved incident.
+      `SELECT i.* FROM incident_alerts ia CROSS JOIN incidents i ON i.id = ia.incident_id
+       WHERE ia.fingerprint = ? AND i.status = 'resolved' AND i.resolved_at >= ? ORDER BY i.id DESC LIMIT 1`,
+    ).get(fingerprint, since.toISOString()) as Row | undefined;
+    return row ? this.toIncident(row) : null;
+  }
+
+  private toIncident(row: Row): Incident {
+    const alerts = this.alertsOf(row.id);
+    return {
+      id: row.id,
+      environment: row.environment,
+      status: row.status === 'resolved' ? 'resolved' : 'open',
+      openedAt: Date.parse(row.opened_at),
+      lastActivity: Date.parse(row.last_activity),
+      lastFiring: Date.parse(row.last_firing),
+      resolvedAt: row.resolved_at ? Date.parse(row.resolved_at) : null,
+      alerts: new Map(alerts.map((a) => [a.fingerprint, stripRow(a)])),
+      partition: JSON.parse(row.partition),
+      services: new Set(alerts.map((a) => a.service).filter((s): s is string => Boolean(s))),
+      instances: new Set(alerts.map((a) => hostOf(a.instance)).filter((s): s is string => Boolean(s))),
+      groupKeys: new Set(alerts.map((a) => a.groupKey).filter((s): s is string => Boolean(s))),
+      identities: new Set(alerts.map((a) => a.identity)),
+      namespaces: new Set(
+        alerts.filter((a) => a.namespace).map((a) => `${a.labels.cluster ?? ''}/${a.namespace}`),
+      ),
+      mergedFrom: [],
+    };
   }
 
   maxId(): number {

@@ -299,4 +299,20 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX incident_alerts_group ON incident_alerts(group_key, incident_id) WHERE group_key IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'work queues over incidents index only the work',
+    // The runners ask these on every wake; each index holds only the incidents that still need
+    // the work (its WHERE is the query's), so a long history does not make the question slower.
+    // Merged incidents never get a summary: they left the unposted index too. The outbox's ready
+    // items come in send order from their index, so a backlog of pointers is not sorted every pass.
+    sql: `
+      DROP INDEX incidents_unposted;
+      CREATE INDEX incidents_unposted ON incidents(id) WHERE summary_ts IS NULL AND status != 'merged';
+      CREATE INDEX outbox_ready ON outbox(priority, id) WHERE status IN ('pending', 'sending');
+      CREATE INDEX incidents_to_remember ON incidents(id)
+        WHERE (status = 'resolved' OR resolution IS NOT NULL) AND status != 'merged'
+          AND (remembered_version IS NULL OR remembered_version < summary_version);
+    `,
+  },
 ];

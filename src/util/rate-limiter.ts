@@ -17,13 +17,16 @@ export class RateLimiter {
    * With `reserve`, the call succeeds only if `reserve` tokens would be left for more urgent work.
    */
   take(key: string, reserve = 0): number {
+    const wait = this.wait(key, reserve);
+    if (wait === 0) this.refill(key).tokens -= 1;
+    return wait;
+  }
+
+  /** The milliseconds until `take` would succeed (0: now), taking nothing. */
+  wait(key: string, reserve = 0): number {
     const bucket = this.refill(key);
     const needed = 1 + Math.min(reserve, this.burst - 1);
-    if (bucket.tokens >= needed) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((needed - bucket.tokens) / this.perSecond) * 1000);
+    return bucket.tokens >= needed ? 0 : Math.ceil(((needed - bucket.tokens) / this.perSecond) * 1000);
   }
 
   reset(): void {

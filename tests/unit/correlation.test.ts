@@ -873,6 +873,20 @@ describe('regressions', () => {
     expect(model.size).toBeLessThanOrEqual(10);
   });
 
+  test('in a storm of new identities a start pairs only with the latest few others', () => {
+    const model = new CooccurrenceModel({ maxPartnersPerStart: 4, maxPairs: 1000 });
+    for (let i = 0; i < 10; i++) model.record(`alert-${i}|svc`, 'production', T0 + i * SEC);
+    const counted = model.record('late|svc', 'production', T0 + 10 * SEC);
+    expect(counted.map((p) => (p.a === 'late|svc' ? p.b : p.a)).sort()).toEqual([
+      'alert-6|svc',
+      'alert-7|svc',
+      'alert-8|svc',
+      'alert-9|svc',
+    ]);
+    // 10 starts: each paired with at most 4 before it (0+1+2+3+4×6), then the late one with 4.
+    expect(model.size).toBe(34);
+  });
+
   test('starts that arrive out of order only pair when they are close in time', () => {
     const model = new CooccurrenceModel({
       cofireSeconds: 120,

@@ -433,15 +433,25 @@ describe('OutboxStore', () => {
       error: string | null;
     };
 
-  test('ready lists notices before pointers, each oldest first', () => {
+  test('ready lists notices before pointers, each oldest first, light; get loads the whole item', () => {
     const p1 = store.outbox.add(pointer(1, 'p1'));
     const n1 = store.outbox.add({ ...notice(1, 'n1'), blocks: [{ type: 'section' }] });
     const p2 = store.outbox.add(pointer(2, 'p2'));
     const n2 = store.outbox.add(notice(2, 'n2'));
     expect([p1, n1, p2, n2]).toEqual([1, 2, 3, 4]);
     const ready = store.outbox.ready();
-    expect(ready.map((i) => i.text)).toEqual(['n1', 'n2', 'p1', 'p2']);
+    expect(ready.map((i) => i.id)).toEqual([n1, n2, p1, p2]);
+    // Incident 1 has no thread yet and no attempt to post its summary.
     expect(ready[0]).toEqual({
+      id: n1,
+      incidentId: 1,
+      kind: 'notice',
+      channel: 'C1',
+      threadTs: null,
+      incidentThreadTs: null,
+      incidentSummaryAttempts: 0,
+    });
+    expect(store.outbox.get(n1)).toEqual({
       id: n1,
       createdAt: iso(START),
       incidentId: 1,
@@ -457,8 +467,33 @@ describe('OutboxStore', () => {
       status: 'pending',
       attempts: 0,
     });
-    expect(ready[2]).toMatchObject({ kind: 'pointer', priority: 2, droppable: true, blocks: null });
-    expect(store.outbox.ready(3).map((i) => i.text)).toEqual(['n1', 'n2', 'p1']);
+    expect(store.outbox.get(p1)).toMatchObject({
+      kind: 'pointer',
+      priority: 2,
+      droppable: true,
+      blocks: null,
+    });
+    expect(store.outbox.get(999)).toBeNull();
+    expect(store.outbox.ready(3).map((i) => i.id)).toEqual([n1, n2, p1]);
+  });
+
+  test("ready carries the incident's thread: its alert's thread, else its summary", () => {
+    store.incidents.upsert(incident(1));
+    store.incidents.upsert(incident(2));
+    store.incidents.setThread(1, 'C1', '111.1');
+    store.incidents.setThread(2, 'C1', null);
+    const first = store.outbox.add(notice(1, 'a'));
+    const second = store.outbox.add(notice(2, 'b'));
+    expect(store.outbox.ready().map((e) => [e.id, e.incidentThreadTs, e.incidentSummaryAttempts])).toEqual([
+      [first, '111.1', 0],
+      [second, null, 0],
+    ]);
+    store.incidents.noteSummaryAttempt(2);
+    store.incidents.summaryPosted(2, '222.2', 1, '222.2');
+    expect(store.outbox.ready().map((e) => [e.id, e.incidentThreadTs, e.incidentSummaryAttempts])).toEqual([
+      [first, '111.1', 0],
+      [second, '222.2', 1],
+    ]);
   });
 
   test('supersede drops only the pending notices of that incident', () => {
@@ -489,7 +524,7 @@ describe('OutboxStore', () => {
     expect(row(oldSending).status).toBe('sending');
     expect(row(oldNotice).status).toBe('pending');
     expect(row(fresh).status).toBe('pending');
-    expect(store.outbox.ready().map((i) => i.text)).toEqual(['old-notice', 'old-sending', 'fresh']);
+    expect(store.outbox.ready().map((i) => i.id)).toEqual([oldNotice, oldSending, fresh]);
   });
 
   test('send, release, sent, dropped and failed transitions', () => {
@@ -499,7 +534,8 @@ describe('OutboxStore', () => {
 
     store.outbox.markSending(a);
     expect(row(a)).toMatchObject({ status: 'sending', attempts: 1 });
-    expect(store.outbox.ready().find((i) => i.id === a)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(store.outbox.ready().map((i) => i.id)).toContain(a);
+    expect(store.outbox.get(a)).toMatchObject({ status: 'sending', attempts: 1 });
     store.outbox.release(a, 'will retry');
     expect(row(a)).toMatchObject({ status: 'pending', attempts: 1, error: 'will retry' });
     store.outbox.markSending(a);
