@@ -80,7 +80,8 @@ export class IncidentMemory {
           .slice(0, shown)
       : [];
     const runbooks = context.alertname ? this.runbooksFor(context.alertname) : [];
-    if (runbooks.length === 0) {
+    // A search ranks every matching document before filtering by source: skip it with no runbooks.
+    if (runbooks.length === 0 && this.index.count('runbook') > 0) {
       const [best] = await this.index.search(query, { limit: 1, context, sources: ['runbook'] });
       if (best && best.score > 0) runbooks.push(best);
     }

@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import winston from 'winston';
 import { ConfigSchema } from '../../src/config/schema.js';
 import { diagnosisToolbox } from '../../src/diagnosis/toolbox.js';
@@ -140,6 +141,16 @@ describe('similar', () => {
     await memory.syncRunbooks();
     const { runbooks } = await memory.similar(query, context);
     expect(runbooks.map((r) => r.id)).toEqual(['runbook:db-disk.md']);
+  });
+
+  test('with no runbooks at all, looking up a new incident is one search, not two', async () => {
+    const memory = memoryWith();
+    for (const doc of DISK_INCIDENTS) await memory.remember(doc);
+    const searches = jest.spyOn(memory.index, 'search');
+    const { hits, runbooks } = await memory.similar(query, context);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(runbooks).toEqual([]);
+    expect(searches).toHaveBeenCalledTimes(1);
   });
 
   test('runbooksFor matches whole alert names only', async () => {
