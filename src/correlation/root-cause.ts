@@ -8,7 +8,11 @@ import type { Incident, IncidentAlert, RootCause } from './types.js';
  * node) on the other's host. Most explained first; then host-level before service-level; then
  * earliest start; then most severe. Pure.
  */
-export function rankRootCauses(incident: Incident, topology: Topology, limit = 3): RootCause[] {
+export function rankRootCauses(
+  incident: Pick<Incident, 'alerts'>,
+  topology: Topology,
+  limit = 3,
+): RootCause[] {
   const alerts = [...incident.alerts.values()];
   if (alerts.length === 0) return [];
   const earliest = Math.min(...alerts.map((a) => a.startsAt));

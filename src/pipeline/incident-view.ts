@@ -1,6 +1,5 @@
 import { rankRootCauses } from '../correlation/root-cause.js';
 import type { Topology } from '../correlation/topology.js';
-import type { Incident } from '../correlation/types.js';
 import type { Similar } from '../memory/service.js';
 import type { IncidentView } from '../slack/views/incident-summary.js';
 import type { Store } from '../store/store.js';
@@ -10,23 +9,6 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
   const incident = store.incidents.get(id);
   if (!incident) return null;
   const alerts = store.incidents.alertsOf(id);
-  const shape: Incident = {
-    id,
-    environment: incident.environment,
-    status: incident.status === 'resolved' ? 'resolved' : 'open',
-    openedAt: Date.parse(incident.openedAt),
-    lastActivity: Date.parse(incident.lastActivity),
-    lastFiring: Date.parse(incident.lastActivity),
-    resolvedAt: incident.resolvedAt ? Date.parse(incident.resolvedAt) : null,
-    alerts: new Map(alerts.map((a) => [a.fingerprint, a])),
-    partition: {},
-    services: new Set(),
-    instances: new Set(),
-    groupKeys: new Set(),
-    identities: new Set(),
-    namespaces: new Set(),
-    mergedFrom: [],
-  };
   const mergedFrom = store.db
     .prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY id')
     .pluck()
@@ -38,7 +20,7 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
   return {
     incident,
     alerts,
-    roots: rankRootCauses(shape, topology, 2),
+    roots: rankRootCauses({ alerts: new Map(alerts.map((a) => [a.fingerprint, a])) }, topology, 2),
     mergedFrom,
     analysis,
     similar,

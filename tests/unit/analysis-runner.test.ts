@@ -5,23 +5,14 @@ import type {
 } from '../../src/analyzers/prometheus/analyzer.js';
 import type { Finding } from '../../src/analyzers/prometheus/findings.js';
 import { DEFAULT_CORRELATION } from '../../src/correlation/types.js';
-import type { Alert } from '../../src/domain/alert.js';
 import { labelsFingerprint } from '../../src/domain/fingerprint.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { AnalysisRunner } from '../../src/pipeline/analysis-runner.js';
 import { IncidentTracker, type Origin } from '../../src/pipeline/incident-tracker.js';
-import type { AlertPattern } from '../../src/readers/patterns.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
+import { ingestAlert } from '../../src/testing/ingest.js';
 
-const PATTERN: AlertPattern = {
-  duplicate: false,
-  recurring: false,
-  flapping: false,
-  firings: 1,
-  transitions: 0,
-  firstSeen: new Date(),
-};
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const STARTS_AT = '2026-01-05T09:00:00.000Z';
 const GENERATOR = 'http://prom:9090/graph?g0.expr=cpu+%3E+90&g0.tab=1';
@@ -49,31 +40,12 @@ function ingest(
   labels: Record<string, string>,
   origin: Origin = slack('C1', '1700000000.000100'),
 ) {
-  const all = { alertname, ...labels };
-  const now = new Date();
-  const alert: Alert = {
-    source: 'alertmanager',
-    status: 'firing',
+  return ingestAlert(store, tracker, {
     alertname,
-    severity: 'critical',
-    labels: all,
-    annotations: {},
+    labels,
+    origin,
     startsAt: STARTS_AT,
-    endsAt: null,
-    fingerprint: labelsFingerprint(all),
-    count: 1,
     generatorURL: GENERATOR,
-  };
-  return store.transaction(() => {
-    tracker.beginEvent();
-    const stored = store.alerts.insert(alert, {
-      rawEventId: null,
-      environment: 'production',
-      channel: origin.kind === 'slack' ? origin.channel : null,
-      messageTs: origin.kind === 'slack' ? origin.messageTs : null,
-      receivedAt: now,
-    });
-    return tracker.track(stored, PATTERN, origin, now);
   });
 }
 

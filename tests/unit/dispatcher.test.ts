@@ -1,14 +1,14 @@
 import { type CorrelationSettings, DEFAULT_CORRELATION } from '../../src/correlation/types.js';
-import type { Alert, AlertStatus } from '../../src/domain/alert.js';
+import type { AlertStatus } from '../../src/domain/alert.js';
 import { labelsFingerprint } from '../../src/domain/fingerprint.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { Metrics } from '../../src/observability/metrics.js';
 import type { ChatPort, ChatPost } from '../../src/pipeline/chat-port.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/pipeline/dispatcher.js';
 import { IncidentTracker, type Origin } from '../../src/pipeline/incident-tracker.js';
-import type { AlertPattern } from '../../src/readers/patterns.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
+import { ingestAlert } from '../../src/testing/ingest.js';
 
 /** Records every call, answers with increasing ts, and fails the next calls when told to. */
 class FakeChat implements ChatPort {
@@ -72,14 +72,6 @@ const SETTINGS: CorrelationSettings = {
   ...DEFAULT_CORRELATION,
   topology: { checkout: ['orders-db', 'payments'], payments: ['orders-db'] },
 };
-const PATTERN: AlertPattern = {
-  duplicate: false,
-  recurring: false,
-  flapping: false,
-  firings: 1,
-  transitions: 0,
-  firstSeen: new Date(),
-};
 
 let store: Store;
 let tracker: IncidentTracker;
@@ -124,31 +116,7 @@ function ingest(
   origin: Origin,
   status: AlertStatus = 'firing',
 ) {
-  const all = { alertname, ...labels };
-  const now = new Date();
-  const alert: Alert = {
-    source: 'alertmanager',
-    status,
-    alertname,
-    severity: 'critical',
-    labels: all,
-    annotations: {},
-    startsAt: now.toISOString(),
-    endsAt: status === 'resolved' ? now.toISOString() : null,
-    fingerprint: labelsFingerprint(all),
-    count: 1,
-  };
-  return store.transaction(() => {
-    tracker.beginEvent();
-    const stored = store.alerts.insert(alert, {
-      rawEventId: null,
-      environment: 'production',
-      channel: origin.kind === 'slack' ? origin.channel : null,
-      messageTs: origin.kind === 'slack' ? origin.messageTs : null,
-      receivedAt: now,
-    });
-    return tracker.track(stored, PATTERN, origin, now);
-  });
+  return ingestAlert(store, tracker, { alertname, labels, origin, status });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

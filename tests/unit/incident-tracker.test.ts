@@ -1,21 +1,12 @@
 import { DEFAULT_CORRELATION } from '../../src/correlation/types.js';
-import type { Alert, AlertStatus } from '../../src/domain/alert.js';
-import { labelsFingerprint } from '../../src/domain/fingerprint.js';
+import type { AlertStatus } from '../../src/domain/alert.js';
 import { IncidentTracker } from '../../src/pipeline/incident-tracker.js';
-import type { AlertPattern } from '../../src/readers/patterns.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
+import { ingestAlert } from '../../src/testing/ingest.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const MIN = 60_000;
-const PATTERN: AlertPattern = {
-  duplicate: false,
-  recurring: false,
-  flapping: false,
-  firings: 1,
-  transitions: 0,
-  firstSeen: new Date(T0),
-};
 
 describe('IncidentTracker: resolved incidents leave memory but can still reopen', () => {
   let store: Store;
@@ -27,38 +18,15 @@ describe('IncidentTracker: resolved incidents leave memory but can still reopen'
   });
   afterEach(() => store.close());
 
-  /** Stores one alert and correlates it at `at`, in one transaction, as the processor does. */
-  function ingest(service: string, status: AlertStatus, at: number) {
-    const labels = { alertname: 'HighErrorRate', service };
-    const alert: Alert = {
-      source: 'alertmanager',
-      status,
+  const ingest = (service: string, status: AlertStatus, at: number) =>
+    ingestAlert(store, tracker, {
       alertname: 'HighErrorRate',
-      severity: 'critical',
-      labels,
-      annotations: {},
+      labels: { service },
+      status,
+      origin: { kind: 'slack', channel: 'C1', messageTs: `${at / 1000}.000100` },
+      at: new Date(at),
       startsAt: new Date(T0).toISOString(),
-      endsAt: status === 'resolved' ? new Date(at).toISOString() : null,
-      fingerprint: labelsFingerprint(labels),
-      count: 1,
-    };
-    return store.transaction(() => {
-      tracker.beginEvent();
-      const stored = store.alerts.insert(alert, {
-        rawEventId: null,
-        environment: 'production',
-        channel: 'C1',
-        messageTs: `${at / 1000}.000100`,
-        receivedAt: new Date(at),
-      });
-      return tracker.track(
-        stored,
-        PATTERN,
-        { kind: 'slack', channel: 'C1', messageTs: `${at}` },
-        new Date(at),
-      );
     });
-  }
 
   test('after a few minutes only the store holds it; firing again within reopenMinutes reopens it', () => {
     const opened = ingest('checkout', 'firing', T0);
