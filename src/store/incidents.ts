@@ -194,16 +194,6 @@ export class IncidentStore {
     );
   }
 
-  /** Just where an incident's messages go (the dispatcher asks for every queued message). */
-  threadOf(id: number): Pick<IncidentRow, 'threadTs' | 'summaryTs' | 'summaryAttempts'> | null {
-    const row = this.sql('SELECT thread_ts, summary_ts, summary_attempts FROM incidents WHERE id = ?').get(
-      id,
-    ) as Pick<Row, 'thread_ts' | 'summary_ts' | 'summary_attempts'> | undefined;
-    return row
-      ? { threadTs: row.thread_ts, summaryTs: row.summary_ts, summaryAttempts: row.summary_attempts }
-      : null;
-  }
-
   get(id: number): IncidentRow | null {
     const row = this.sql('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     return row ? toIncidentRow(row) : null;
