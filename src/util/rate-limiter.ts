@@ -17,14 +17,18 @@ export class RateLimiter {
    * With `reserve`, the call succeeds only if `reserve` tokens would be left for more urgent work.
    */
   take(key: string, reserve = 0): number {
-    const wait = this.wait(key, reserve);
-    if (wait === 0) this.refill(key).tokens -= 1;
+    const bucket = this.refill(key);
+    const wait = this.waitFor(bucket, reserve);
+    if (wait === 0) bucket.tokens -= 1;
     return wait;
   }
 
   /** The milliseconds until `take` would succeed (0: now), taking nothing. */
   wait(key: string, reserve = 0): number {
-    const bucket = this.refill(key);
+    return this.waitFor(this.refill(key), reserve);
+  }
+
+  private waitFor(bucket: { tokens: number }, reserve: number): number {
     const needed = 1 + Math.min(reserve, this.burst - 1);
     return bucket.tokens >= needed ? 0 : Math.ceil(((needed - bucket.tokens) / this.perSecond) * 1000);
   }
