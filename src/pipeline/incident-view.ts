@@ -9,10 +9,7 @@ export function loadIncidentView(store: Store, id: number, topology: Topology): 
   const incident = store.incidents.get(id);
   if (!incident) return null;
   const alerts = store.incidents.alertsOf(id);
-  const mergedFrom = store.db
-    .prepare('SELECT id FROM incidents WHERE merged_into = ? ORDER BY id')
-    .pluck()
-    .all(id) as number[];
+  const mergedFrom = store.incidents.mergedInto(id);
   const analysis = store.analyses.latestFor(id);
   const similar = incident.similar ? (JSON.parse(incident.similar) as Similar) : null;
   const latest = store.diagnoses.latestFor(id);

@@ -194,6 +194,11 @@ export class IncidentStore {
     );
   }
 
+  /** The incidents merged into this one, oldest first. */
+  mergedInto(id: number): number[] {
+    return this.sql('SELECT id FROM incidents WHERE merged_into = ? ORDER BY id').pluck().all(id) as number[];
+  }
+
   get(id: number): IncidentRow | null {
     const row = this.sql('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
     return row ? toIncidentRow(row) : null;
