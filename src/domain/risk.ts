@@ -25,6 +25,12 @@ export interface RiskAssessment {
   programs: string[];
   /** Every observation that shaped the result, worst first. */
   findings: string[];
+  /**
+   * The command line AALS sends when it runs this command: re-serialized from the argv the policy
+   * checked, every word strictly quoted, so the remote shell cannot read it differently. Absent
+   * when the command is not plain pipelines of simple commands (such commands never run).
+   */
+  canonical?: string;
 }
 
 export function riskRank(risk: RiskLevel): number {
