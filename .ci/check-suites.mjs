@@ -21,6 +21,8 @@ const REQUIRED = [
   'tests/evals/evals.test.ts',
   'tests/unit/risk-table.test.ts',
   'tests/integration/ssh-executor.test.ts',
+  'tests/integration/confined-command.test.ts',
+  'tests/integration/hostile-model.test.ts',
   'tests/integration/approvals.test.ts',
   'tests/integration/app-home.test.ts',
   'tests/integration/end-to-end.test.ts',

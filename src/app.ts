@@ -238,15 +238,18 @@ export async function startAals(options: AalsOptions): Promise<RunningAals> {
   };
   const runner =
     options.commandRunner ?? (executor ? sshCommandRunner(config.modules.executor, executor) : null);
+  const environmentPolicy = (environment: string) =>
+    config.environments[environment as keyof typeof config.environments];
+  const requiredApprovalsOf = (environment: string) => environmentPolicy(environment)?.requiredApprovals ?? 1;
   const execution = runner
-    ? new ExecutionRunner({ store, runner, assess, logger, onChanged: summaryChanged })
+    ? new ExecutionRunner({ store, runner, assess, requiredApprovalsOf, logger, onChanged: summaryChanged })
     : undefined;
   const approvals = runner
     ? new ApprovalService({
         store,
         assess,
-        approversOf: (environment) =>
-          config.environments[environment as keyof typeof config.environments]?.approvers ?? [],
+        approversOf: (environment) => environmentPolicy(environment)?.approvers ?? [],
+        requiredApprovalsOf,
         groupMembers,
         channelEnvironment: (channel) =>
           channelEnvironment(config, { id: channel, name: slack?.directory.nameOf(channel) }),

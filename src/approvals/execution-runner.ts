@@ -1,23 +1,28 @@
 import type { Logger } from 'winston';
-import { isExecutable, type RiskAssessment } from '../domain/risk.js';
+import type { RiskAssessment } from '../domain/risk.js';
 import { errorMessage } from '../errors.js';
 import { redactText } from '../observability/redact.js';
 import { JobRunner } from '../pipeline/job-runner.js';
 import type { ApprovalRow, CommandOutcome } from '../store/approvals.js';
 import type { Store } from '../store/store.js';
-import type { CommandRunner } from './ports.js';
+import type { CheckedCommand, CommandRunner } from './ports.js';
+import { requirementOn } from './run-gate.js';
 import { commandResultMessage, interruptedMessage } from './views.js';
 
 /**
  * Runs approved commands. Each is claimed (approved → executing) before anything runs, so it runs
  * at most once; the policy is checked again right before (the config may have changed since the
- * buttons were drawn); the redacted result goes to the incident's thread and history and the
- * audit log. A command a crash left `executing` is reported as interrupted, never run again.
+ * buttons were drawn) and what runs is that fresh assessment's canonical line, as the identity it
+ * calls for (run-gate.ts), never the proposed text; the redacted result goes to the incident's
+ * thread and history and the audit log (proposed command and canonical line both). A command a
+ * crash left `executing` is reported as interrupted, never run again.
  */
 export interface ExecutionRunnerDeps {
   store: Store;
   runner: CommandRunner;
   assess: (command: string, environment: string) => Promise<RiskAssessment>;
+  /** environments.<env>.requiredApprovals: what a read-only command needs on a host without readOnlyUser. */
+  requiredApprovalsOf: (environment: string) => number;
   logger: Logger;
   onChanged: (incidentId: number | null) => void;
   concurrency?: number;
@@ -52,34 +57,34 @@ export class ExecutionRunner extends JobRunner<ApprovalRow> {
   protected async run(row: ApprovalRow): Promise<void> {
     const { store, runner } = this.deps;
     const verdict = await this.deps.assess(row.command, row.environment);
-    const refusal = !isExecutable(verdict.decision)
-      ? `the policy now says ${verdict.decision}: ${verdict.reason}`
-      : verdict.decision === 'approval' && row.approvers.length < verdict.approvals
-        ? `the policy now needs ${verdict.approvals} approvals; it has ${row.approvers.length}`
-        : !runner.resolve(row.host)
-          ? `${row.host} is no longer in the inventory`
-          : null;
-    if (refusal) {
+    const plan = this.plan(row, verdict);
+    if (!plan.ok) {
       store.transaction(() => {
-        if (!store.approvals.transition(row.id, 'approved', 'blocked', refusal)) return;
+        if (!store.approvals.transition(row.id, 'approved', 'blocked', plan.refusal)) return;
         store.audit.append({
           actor: 'aals',
           action: 'command.blocked',
           subject: `approval:${row.id}`,
-          details: { reason: refusal },
+          details: { reason: plan.refusal, command: row.command, canonical: verdict.canonical ?? null },
         });
       });
       this.deps.onChanged(row.incidentId);
       return;
     }
     if (!store.approvals.transition(row.id, 'approved', 'executing')) return;
+    const ran = {
+      command: row.command,
+      canonical: plan.run.canonical,
+      runAs: plan.run.identity,
+      user: plan.user,
+    };
     store.audit.append({
       actor: 'aals',
       action: 'command.started',
       subject: `approval:${row.id}`,
-      details: { host: row.host, command: row.command, approvers: row.approvers },
+      details: { host: row.host, ...ran, approvers: row.approvers },
     });
-    const raw = await runner.run(row.host, row.command);
+    const raw = await runner.run(row.host, plan.run);
     const outcome: CommandOutcome = {
       status: raw.status,
       exitCode: raw.exitCode,
@@ -99,7 +104,7 @@ export class ExecutionRunner extends JobRunner<ApprovalRow> {
         subject: `approval:${row.id}`,
         details: {
           host: row.host,
-          command: row.command,
+          ...ran,
           status: raw.status,
           exitCode: raw.exitCode,
           outputSha256: raw.outputSha256,
@@ -127,6 +132,29 @@ export class ExecutionRunner extends JobRunner<ApprovalRow> {
       }
     });
     this.deps.onChanged(row.incidentId);
+  }
+
+  /** What runs, and as whom, by the fresh assessment; or why the request may not run now. */
+  private plan(
+    row: ApprovalRow,
+    verdict: RiskAssessment,
+  ): { ok: true; run: CheckedCommand; user: string | null } | { ok: false; refusal: string } {
+    const host = this.deps.runner.resolve(row.host);
+    if (!host) return { ok: false, refusal: `${row.host} is no longer in the inventory` };
+    const needs = requirementOn(verdict, host, this.deps.requiredApprovalsOf(row.environment));
+    if (needs.rule === 'no_canonical') return { ok: false, refusal: needs.reason };
+    // manual or denied: there is nothing to run.
+    if (!needs.canonical)
+      return { ok: false, refusal: `the policy now says ${needs.decision}: ${needs.reason}` };
+    if (row.approvers.length < needs.approvals) {
+      const refusal =
+        needs.rule === 'no_read_only_user'
+          ? `${needs.reason}; it has ${row.approvers.length} of ${needs.approvals}`
+          : `the policy now needs ${needs.approvals} approvals; it has ${row.approvers.length}`;
+      return { ok: false, refusal };
+    }
+    const user = needs.identity === 'read-only' ? host.readOnlyUser : host.user;
+    return { ok: true, run: { canonical: needs.canonical, identity: needs.identity }, user };
   }
 
   /** Into the incident's thread; a request made with `/aals run` is answered in its channel. */

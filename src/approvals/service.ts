@@ -3,8 +3,9 @@ import type { ProposedAction } from '../domain/diagnosis.js';
 import type { RiskAssessment } from '../domain/risk.js';
 import type { ApprovalRow, ApprovalStatus } from '../store/approvals.js';
 import type { Store } from '../store/store.js';
-import type { CommandRunner } from './ports.js';
+import type { CommandRunner, InventoryHost } from './ports.js';
 import { isMember, stricterEnvironment } from './principals.js';
+import { requirementOn } from './run-gate.js';
 
 /**
  * The approval workflow, independent of Slack: proposed commands become requests whose state lives
@@ -16,6 +17,8 @@ export interface ApprovalServiceDeps {
   assess: (command: string, environment: string) => Promise<RiskAssessment>;
   /** Slack user (U…/W…) and user group (S…) IDs allowed to approve in an environment; empty: anyone. */
   approversOf: (environment: string) => string[];
+  /** environments.<env>.requiredApprovals: what a read-only command needs on a host without readOnlyUser. */
+  requiredApprovalsOf: (environment: string) => number;
   /** The environment a channel belongs to (slack.channelEnvironments), if it has one. */
   channelEnvironment?: (channel: string) => string | null;
   /** Members of a Slack user group. */
@@ -81,7 +84,7 @@ export class ApprovalService {
       if (repeat) continue;
       const id = await this.create(
         { incidentId, diagnosisId, command: action.command, purpose: action.purpose, requestedBy: 'aals' },
-        { name: host.name, environment: stricterEnvironment(host.environment, incidentEnvironment) },
+        { ...host, environment: stricterEnvironment(host.environment, incidentEnvironment) },
       );
       const row = store.approvals.get(id);
       if (row) created.push(row);
@@ -117,7 +120,7 @@ export class ApprovalService {
         channel,
       },
       {
-        name: host.name,
+        ...host,
         environment: stricterEnvironment(host.environment, this.deps.channelEnvironment?.(channel)),
       },
     );
@@ -131,8 +134,9 @@ export class ApprovalService {
   }
 
   /**
-   * One request, classified for its host's environment: auto/notify are approved at once,
-   * approval waits (and expires), manual/denied are recorded and never run. Audited.
+   * One request, classified for its host's environment and judged for the host (run-gate.ts):
+   * auto/notify are approved at once, approval waits (and expires), manual/denied — and commands
+   * without a canonical line — are recorded and never run. Audited.
    */
   private async create(
     what: {
@@ -143,26 +147,27 @@ export class ApprovalService {
       requestedBy: string;
       channel?: string;
     },
-    host: { name: string; environment: string },
+    host: InventoryHost,
   ): Promise<number> {
     const { store } = this.deps;
     const verdict = await this.deps.assess(what.command, host.environment);
+    const needs = requirementOn(verdict, host, this.deps.requiredApprovalsOf(host.environment));
     const status: ApprovalStatus =
-      verdict.decision === 'auto' || verdict.decision === 'notify'
+      needs.decision === 'auto' || needs.decision === 'notify'
         ? 'approved'
-        : verdict.decision === 'approval'
+        : needs.decision === 'approval'
           ? 'pending'
-          : verdict.decision;
+          : needs.decision;
     return store.transaction(() => {
       const id = store.approvals.create({
         ...what,
         host: host.name,
         environment: host.environment,
         risk: verdict.risk,
-        decision: verdict.decision,
-        required: verdict.decision === 'approval' ? verdict.approvals : 0,
+        decision: needs.decision,
+        required: needs.approvals,
         status,
-        reason: verdict.reason,
+        reason: needs.reason,
         expiresAt:
           status === 'pending'
             ? new Date(this.now().getTime() + this.deps.ttlMinutes * 60_000).toISOString()
@@ -178,8 +183,11 @@ export class ApprovalService {
           host: host.name,
           environment: host.environment,
           risk: verdict.risk,
-          decision: verdict.decision,
-          required: verdict.approvals,
+          decision: needs.decision,
+          required: needs.approvals,
+          reason: needs.reason,
+          canonical: verdict.canonical ?? null,
+          runAs: needs.identity,
         },
       });
       return id;

@@ -9,6 +9,7 @@ import { BENCH_CHANNELS, withAals } from './harness.js';
 import { syntheticIncidents } from './incident-corpus.js';
 import { memoryScaleBenchmark, retrievalBenchmark } from './memory.js';
 import { nabBenchmark } from './nab.js';
+import { policyBenchmark } from './policy.js';
 import { ms, type Stats, stats } from './stats.js';
 import { slackStorm, soak, stormBotMemory } from './storm.js';
 
@@ -173,6 +174,12 @@ async function main(): Promise<void> {
     );
     for (const [name, rate] of parserThroughput())
       print(`parser: ${name}: ${Math.round(rate).toLocaleString('en-US')} messages/s`);
+  }
+  if (!only || only === 'policy') {
+    const { commands, latency: s } = await policyBenchmark();
+    print(
+      `risk policy: ${commands} table commands × 5 rounds, assessed in production: p50 ${s.p50.toFixed(3)} ms  p95 ${s.p95.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${ms(s.max)}`,
+    );
   }
   if (!only || only === 'correlation') {
     correlationQuality(print);

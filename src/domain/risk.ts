@@ -31,6 +31,12 @@ export interface RiskAssessment {
    * when the command is not plain pipelines of simple commands (such commands never run).
    */
   canonical?: string;
+  /**
+   * The argv of each pipeline stage, exactly as the policy checked it (after quote removal):
+   * `journalctl -u nginx | grep error` → [['journalctl', '-u', 'nginx'], ['grep', 'error']].
+   * Present together with `canonical`, which is these words re-serialized.
+   */
+  argv?: string[][];
 }
 
 export function riskRank(risk: RiskLevel): number {
@@ -45,3 +51,9 @@ export function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
 export function isExecutable(decision: Decision): boolean {
   return decision === 'auto' || decision === 'notify' || decision === 'approval';
 }
+
+/**
+ * Which SSH identity of a host runs a command: `read-only` is the host's unprivileged readOnlyUser
+ * (the only one commands run without a human use), `main` its configured user (after approvals).
+ */
+export type RunIdentity = 'main' | 'read-only';

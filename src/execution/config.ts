@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_REMOTE_PATH, REMOTE_PATH_PATTERN } from './confined-line.js';
 
 /**
  * `modules.executor:` in aals.config.yaml: the SSH executor's settings and its host inventory.
@@ -17,6 +18,7 @@ import { z } from 'zod';
  *         keyFile: /etc/aals/id_ed25519
  *         environment: production
  *         labels: { instance: 'db-1:9100' }
+ *         readOnlyUser: { user: aals-ro, keyFile: /etc/aals/id_ed25519_ro }
  * ```
  */
 
@@ -32,6 +34,20 @@ const Fingerprint = z
     'must be an OpenSSH SHA256 fingerprint such as SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s (run ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the host)',
   )
   .transform((value) => value.replace(/=+$/, ''));
+
+/**
+ * A second, unprivileged SSH identity on the host: no sudo, no write access. Read-only commands,
+ * the only ones AALS runs without a human, run as it and never as the main user, so a command the
+ * policy misjudged still cannot change the host. See docs/security.md for how to create it.
+ */
+export const ReadOnlyUserSchema = z.strictObject({
+  user: z.string().min(1).max(64),
+  /** Private key file for this user (OpenSSH or PEM format, no passphrase). */
+  keyFile: z.string().min(1).optional(),
+  /** Authenticate with the ssh-agent at SSH_AUTH_SOCK. */
+  agent: z.boolean().default(false),
+});
+export type ReadOnlyUserConfig = z.infer<typeof ReadOnlyUserSchema>;
 
 export const HostSchema = z
   .strictObject({
@@ -53,6 +69,8 @@ export const HostSchema = z
     labels: z.record(z.string(), z.string()).default({}),
     /** Host keys trusted for this host besides the known_hosts file. */
     hostKeyFingerprints: z.array(Fingerprint).default([]),
+    /** Without it, read-only commands on this host wait for an approval like any other. */
+    readOnlyUser: ReadOnlyUserSchema.optional(),
   })
   .superRefine((host, ctx) => {
     if (!host.keyFile && !host.agent) {
@@ -62,7 +80,38 @@ export const HostSchema = z
         message: `host ${host.name} has no credentials: set keyFile to a private key file (e.g. /etc/aals/id_ed25519) or agent: true to use the ssh-agent at SSH_AUTH_SOCK`,
       });
     }
+    if (host.readOnlyUser) checkReadOnlyUser(host.name, host.user, host.readOnlyUser, ctx);
   });
+
+/** The read-only identity has to be a different, unprivileged account with its own credentials. */
+function checkReadOnlyUser(
+  hostName: string,
+  mainUser: string,
+  readOnly: ReadOnlyUserConfig,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (field: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: ['readOnlyUser', field], message });
+  const howTo =
+    'create an account with no sudo and no write access for it (docs/security.md, "The read-only identity")';
+  if (readOnly.user === 'root') {
+    issue(
+      'user',
+      `readOnlyUser of ${hostName} is root: commands that run without approval must run as an unprivileged account; ${howTo}`,
+    );
+  } else if (readOnly.user === mainUser) {
+    issue(
+      'user',
+      `readOnlyUser of ${hostName} is its main user ${mainUser}: read-only commands must run as a separate account that cannot change the host; ${howTo}, or remove readOnlyUser (read-only commands then wait for an approval)`,
+    );
+  }
+  if (!readOnly.keyFile && !readOnly.agent) {
+    issue(
+      'keyFile',
+      `readOnlyUser of ${hostName} has no credentials: set readOnlyUser.keyFile to its private key file (e.g. /etc/aals/id_ed25519_ro) or readOnlyUser.agent: true to use the ssh-agent at SSH_AUTH_SOCK`,
+    );
+  }
+}
 export type HostConfig = z.infer<typeof HostSchema>;
 
 export const ExecutorConfigSchema = z
@@ -94,6 +143,17 @@ export const ExecutorConfigSchema = z
       .min(0)
       .max(64 * 1024 * 1024)
       .default(4 * 1024 * 1024),
+    /**
+     * PATH for every command AALS runs (the login session's is replaced): absolute directories,
+     * `:`-separated. Put only root-owned directories here.
+     */
+    remotePath: z
+      .string()
+      .regex(
+        REMOTE_PATH_PATTERN,
+        `must be absolute directories separated by ':' (letters, digits, . _ + - /), such as ${DEFAULT_REMOTE_PATH}`,
+      )
+      .default(DEFAULT_REMOTE_PATH),
     hosts: z.array(HostSchema).default([]),
   })
   .superRefine((executor, ctx) => {

@@ -1,9 +1,9 @@
 import type { Connection, DialOutcome } from './transport.js';
 
 /**
- * One SSH connection per host, shared by its commands (each gets its own channel) and closed
- * after `idleMs` without one. Commands that arrive while a dial is under way wait for that dial
- * instead of opening their own.
+ * One SSH connection per key — a host and the identity that logs in (see `connectionKey`) —
+ * shared by its commands (each gets its own channel) and closed after `idleMs` without one.
+ * Commands that arrive while a dial is under way wait for that dial instead of opening their own.
  */
 export interface Lease {
   connection: Connection;
@@ -21,7 +21,7 @@ export interface Lease {
 type LeaseOutcome = { ok: true; lease: Lease } | Extract<DialOutcome, { ok: false }>;
 
 interface Entry {
-  host: string;
+  key: string;
   connection: Connection;
   hostKeyFingerprint: string;
   active: number;
@@ -37,20 +37,20 @@ export class ConnectionPool {
   private closed = false;
 
   constructor(
-    private readonly dial: (host: string) => Promise<DialOutcome>,
+    private readonly dial: (key: string) => Promise<DialOutcome>,
     private readonly idleMs: number,
   ) {}
 
-  async lease(host: string): Promise<LeaseOutcome> {
-    const existing = this.current.get(host);
+  async lease(key: string): Promise<LeaseOutcome> {
+    const existing = this.current.get(key);
     if (existing?.connection.isOpen) return { ok: true, lease: this.leaseOf(existing, true) };
     if (existing) this.forget(existing);
-    let pending = this.dialing.get(host);
+    let pending = this.dialing.get(key);
     if (!pending) {
       this.dialCount++;
-      pending = this.dial(host).then((outcome) => (outcome.ok ? this.adopt(host, outcome) : outcome));
-      this.dialing.set(host, pending);
-      void pending.finally(() => this.dialing.delete(host));
+      pending = this.dial(key).then((outcome) => (outcome.ok ? this.adopt(key, outcome) : outcome));
+      this.dialing.set(key, pending);
+      void pending.finally(() => this.dialing.delete(key));
     }
     const outcome = await pending;
     if (!outcome.ok) return outcome;
@@ -60,7 +60,7 @@ export class ConnectionPool {
   stats(): { dials: number; open: Record<string, number> } {
     const open: Record<string, number> = {};
     for (const entry of this.live) {
-      if (entry.connection.isOpen) open[entry.host] = (open[entry.host] ?? 0) + 1;
+      if (entry.connection.isOpen) open[entry.key] = (open[entry.key] ?? 0) + 1;
     }
     return { dials: this.dialCount, open };
   }
@@ -73,7 +73,7 @@ export class ConnectionPool {
   }
 
   private adopt(
-    host: string,
+    key: string,
     outcome: Extract<DialOutcome, { ok: true }>,
   ): { ok: true; entry: Entry } | LeaseFailure {
     if (this.closed) {
@@ -81,14 +81,14 @@ export class ConnectionPool {
       return { ok: false, status: 'error', error: 'the executor is closed' };
     }
     const entry: Entry = {
-      host,
+      key,
       connection: outcome.connection,
       hostKeyFingerprint: outcome.hostKeyFingerprint,
       active: 0,
       idleTimer: null,
       retired: false,
     };
-    this.current.set(host, entry);
+    this.current.set(key, entry);
     this.live.add(entry);
     outcome.connection.onClose(() => this.forget(entry));
     return { ok: true, entry };
@@ -114,7 +114,7 @@ export class ConnectionPool {
       retire: () =>
         finish(() => {
           entry.retired = true;
-          if (this.current.get(entry.host) === entry) this.current.delete(entry.host);
+          if (this.current.get(entry.key) === entry) this.current.delete(entry.key);
           this.idleCheck(entry);
         }),
     };
@@ -141,7 +141,7 @@ export class ConnectionPool {
   private forget(entry: Entry): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
-    if (this.current.get(entry.host) === entry) this.current.delete(entry.host);
+    if (this.current.get(entry.key) === entry) this.current.delete(entry.key);
     this.live.delete(entry);
   }
 }

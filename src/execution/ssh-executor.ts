@@ -4,6 +4,7 @@ import type { ExecutorConfig, HostConfig } from './config.js';
 import { ConnectionPool } from './connection-pool.js';
 import { prepareDial } from './dial-request.js';
 import { HostSlots } from './host-slots.js';
+import { connectionKey, loginAs } from './identity.js';
 import { runOnLease } from './run-command.js';
 import { dialSsh2 } from './ssh2-transport.js';
 import type { Dialer, DialOutcome } from './transport.js';
@@ -12,10 +13,12 @@ import type { ExecResult, ExecStatus, ExecutorLogger, ExecutorStats, RunOptions 
 export type { ExecutorLogger } from './types.js';
 
 /**
- * Runs one command on one inventory host over SSH and always answers with an ExecResult. Host
- * keys are checked strictly on every dial; connections are reused per host and closed when idle;
- * at most perHostConcurrency commands run per host, the rest queue; a command past its timeout
- * is sent KILL. Whether a command *may* run is decided before this (risk policy, approvals).
+ * Runs one command line on one inventory host over SSH, as the host's main user or its
+ * readOnlyUser, and always answers with an ExecResult. Host keys are checked strictly on every
+ * dial; connections are reused per host and identity and closed when idle; at most
+ * perHostConcurrency commands run per host, the rest queue; a command past its timeout is sent
+ * KILL. Whether a command *may* run, and the line it is sent as, are decided before this (risk
+ * policy, approvals, `confinedCommandLine`).
  */
 export interface SshExecutorDeps {
   /** Reads key and known_hosts files (on every dial, so rotated files are picked up). */
@@ -35,6 +38,8 @@ export class SshExecutor {
   private readonly hosts: Map<string, HostConfig>;
   private readonly slots: HostSlots;
   private readonly pool: ConnectionPool;
+  /** What each pool key (a host and an identity) logs in as. */
+  private readonly logins = new Map<string, HostConfig>();
   private readonly readFile: (path: string) => Promise<Buffer>;
   private readonly now: () => number;
   private readonly env: Record<string, string | undefined>;
@@ -48,8 +53,14 @@ export class SshExecutor {
     deps: SshExecutorDeps = {},
   ) {
     this.hosts = new Map(config.hosts.map((host) => [host.name, host]));
+    for (const host of config.hosts) {
+      for (const identity of ['main', 'read-only'] as const) {
+        const login = loginAs(host, identity);
+        if (login) this.logins.set(connectionKey(host.name, identity), login);
+      }
+    }
     this.slots = new HostSlots(config.perHostConcurrency);
-    this.pool = new ConnectionPool((name) => this.dialHost(name), config.idleSeconds * 1000);
+    this.pool = new ConnectionPool((key) => this.dialLogin(key), config.idleSeconds * 1000);
     this.readFile = deps.readFile ?? ((path) => readFileAsync(path));
     this.now = deps.now ?? Date.now;
     this.env = deps.env ?? process.env;
@@ -73,6 +84,14 @@ export class SshExecutor {
         `host ${hostName} is not in the inventory (modules.executor.hosts; known: ${known})`,
       );
     }
+    const key = connectionKey(host.name, options.as ?? 'main');
+    const login = this.logins.get(key);
+    if (!login) {
+      return notRun(
+        'error',
+        `${host.name} has no readOnlyUser: a read-only command never runs as the main user ${host.user}`,
+      );
+    }
     if (this.closing) return notRun('error', 'the executor is closed');
     let releaseSlot: () => void;
     try {
@@ -86,14 +105,14 @@ export class SshExecutor {
       // A pooled connection can die unnoticed; when the command certainly did not start on it,
       // it is discarded and the host dialled once more.
       for (let attempt = 0; ; attempt++) {
-        const leased = await this.pool.lease(host.name);
+        const leased = await this.pool.lease(key);
         if (!leased.ok) return notRun(leased.status, leased.error, leased.hostKeyFingerprint);
         const lease = leased.lease;
         if (options.signal?.aborted) {
           lease.release();
           return notRun('cancelled', 'cancelled before the command was sent');
         }
-        const outcome = await runOnLease(lease, host, command, {
+        const outcome = await runOnLease(lease, login, command, {
           timeoutMs: options.timeoutMs ?? this.config.commandTimeoutSeconds * 1000,
           signal: options.signal,
           maxOutputBytes: this.config.maxOutputBytes,
@@ -112,6 +131,7 @@ export class SshExecutor {
           );
         this.logger?.debug('ssh command finished', {
           host: host.name,
+          user: login.user,
           status: outcome.status,
           exitCode: outcome.exitCode,
           durationMs: outcome.durationMs,
@@ -135,9 +155,9 @@ export class SshExecutor {
     await this.pool.closeAll();
   }
 
-  private async dialHost(name: string): Promise<DialOutcome> {
-    const host = this.hosts.get(name);
-    if (!host) return { ok: false, status: 'error', error: `host ${name} is not in the inventory` };
+  private async dialLogin(key: string): Promise<DialOutcome> {
+    const host = this.logins.get(key);
+    if (!host) return { ok: false, status: 'error', error: `no login is known for ${key}` };
     const prepared = await prepareDial(host, this.config, {
       readFile: this.readFile,
       env: this.env,
@@ -146,10 +166,15 @@ export class SshExecutor {
     if (!prepared.ok) return { ok: false, status: 'error', error: prepared.error };
     const outcome = await this.dialer(prepared.request);
     if (outcome.ok)
-      this.logger?.debug('ssh connected', { host: host.name, hostKey: outcome.hostKeyFingerprint });
+      this.logger?.debug('ssh connected', {
+        host: host.name,
+        user: host.user,
+        hostKey: outcome.hostKeyFingerprint,
+      });
     else
       this.logger?.warn('ssh connection failed', {
         host: host.name,
+        user: host.user,
         status: outcome.status,
         error: outcome.error,
       });

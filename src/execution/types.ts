@@ -1,3 +1,5 @@
+import type { RunIdentity } from '../domain/risk.js';
+
 /**
  * What the SSH executor hands back: always a value, never an exception, so the thread, the audit
  * and the LLM can say exactly what happened on which host.
@@ -58,12 +60,14 @@ export interface RunOptions {
   /** Overrides commandTimeoutSeconds for this command. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Who logs in: the host's main user (default) or its readOnlyUser. */
+  as?: RunIdentity;
 }
 
 export interface ExecutorStats {
   /** TCP connections opened since start (reuse keeps this low). */
   dials: number;
-  /** Connections open now, per host. */
+  /** Connections open now, per host (`db-1`) or read-only identity (`db-1 (read-only)`). */
   open: Record<string, number>;
   /** Commands running now, per host. */
   running: Record<string, number>;

@@ -1,13 +1,21 @@
 import { maxRisk, type RiskAssessment, type RiskLevel } from '../domain/risk.js';
 import { classifyScript } from './classifier.js';
 import { type PolicyConfig, PolicyConfigSchema } from './config.js';
+import { checkScript, type ScriptResult } from './grammar/check.js';
+import { grammarRegistry } from './grammar/registry.js';
 import { decide, type EnvironmentName, riskOf } from './policy.js';
+import { canonicalCommand } from './serialize.js';
 import { parseShell } from './shell-parser.js';
-import { EFFECT_ORDER, type Verdict } from './verdict.js';
+import { deny, EFFECT_ORDER, type Verdict } from './verdict.js';
 
 /**
  * The entry point: command + environment (+ policy) → risk, decision, approvals and a reason.
  * Classification and policy are pure; only the parser is asynchronous (it loads WebAssembly once).
+ *
+ * Two passes over the parsed command. The allowlist grammar is the only way to READ_ONLY: a command
+ * is read-only when every word of it matches a declared read-only form, and anything it does not
+ * recognise waits for a human. The harm classifier (classifier.ts, rules/) never grants anything: it
+ * only recognises what is destructive or hidden, to raise a command to CRITICAL or refuse it.
  */
 
 export interface AssessOptions {
@@ -59,14 +67,38 @@ export async function assessCommand(
   if (/[|&;<>()]{64,}/.test(command)) return refused('the command is a long run of shell operators');
   const parsed = await parseShell(command);
   if (!parsed.ok) return refused(`${parsed.error}: nothing AALS cannot parse is run`);
-  const { verdicts, programs } = classifyScript(parsed.script, policy);
-  return conclude(
+  const harm = classifyScript(parsed.script, policy);
+  const grammar = checkScript(
+    parsed.script,
+    grammarRegistry(policy.readOnlyCommands),
+    { secretPaths: policy.secretPaths, internalHosts: policy.internalHosts },
+    command,
+  );
+  // What the grammar proves read-only is read-only; for the rest the harm classifier says how bad it
+  // is (destructive or hidden parts, constructs it refuses), never better than "needs a human".
+  const raised =
+    grammar.kind === 'read'
+      ? []
+      : harm.verdicts.filter((v) => v.deny || v.effect === 'destroy' || v.effect === 'hidden');
+  const banned = harm.programs
+    .filter((program) => policy.deniedPrograms.includes(program))
+    .map((program) => deny('none', `${program} is on the policy's denied list`));
+  const verdicts = [...banned, ...raised, grammarVerdict(grammar)];
+  const assessment = conclude(
     verdicts,
-    programs,
+    harm.programs,
     environment,
     policy,
     options.requiredApprovals ?? DEFAULT_APPROVALS[environment],
   );
+  const canonical = canonicalCommand(parsed.script, grammar.kind === 'read' ? grammar.expand : undefined);
+  return canonical ? { ...assessment, canonical: canonical.line, argv: canonical.argv } : assessment;
+}
+
+function grammarVerdict(result: ScriptResult): Verdict {
+  if (result.kind === 'read') return { effect: 'read', reason: result.reason };
+  if (result.kind === 'sensitive') return { effect: 'secret', reason: result.reason };
+  return { effect: 'unknown', reason: `not proven read-only: ${result.reason}` };
 }
 
 function conclude(
@@ -86,7 +118,9 @@ function conclude(
   const findings = [...new Set(ordered.map((v) => v.reason))];
   const denial = ordered.find((v) => v.deny);
   if (denial) {
-    const worstEffect = ordered.find((v) => !v.deny && v.effect !== 'none' && v.effect !== 'read');
+    const worstEffect = ordered.find(
+      (v) => !v.deny && v.effect !== 'none' && v.effect !== 'read' && v.effect !== 'unknown',
+    );
     const heavier =
       worstEffect && EFFECT_ORDER.indexOf(worstEffect.effect) > EFFECT_ORDER.indexOf(denial.effect);
     const reason = heavier ? `${denial.reason}; ${worstEffect.reason}` : denial.reason;

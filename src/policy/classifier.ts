@@ -18,8 +18,6 @@ import { change, deny, destroy, type ProgramContext, read, UNKNOWN, type Verdict
  */
 
 export interface ClassifyOptions {
-  /** Operator-declared programs that only read (policy.readOnlyPrograms). */
-  readOnlyPrograms?: readonly string[];
   /** Programs the operator never wants run (policy.deniedPrograms). */
   deniedPrograms?: readonly string[];
 }
@@ -94,7 +92,7 @@ class Classifier {
     stdin: ProgramContext['stdin'],
     stdinText: string | null,
   ): Verdict[] {
-    if (command.kind === 'test') return [read('a [ … ] test only reads')];
+    if (command.kind === 'test') return [read('a [[ … ]] test')];
     const verdicts = command.assignments.map((a) => assignmentVerdict(a.name));
     const [program, ...args] = command.words;
     if (!program)
@@ -130,8 +128,6 @@ class Classifier {
       stdinText,
       inner: (inner, innerStdin) => this.argv(inner, innerStdin ?? 'none', null, depth + 1),
     };
-    if (this.options.readOnlyPrograms?.includes(name))
-      return [...verdicts, read(`${name} is read-only by configuration`)];
     const rule = ruleFor(name);
     if (!rule)
       return [

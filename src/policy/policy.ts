@@ -4,17 +4,21 @@ import type { Effect } from './verdict.js';
 
 export type EnvironmentName = 'development' | 'staging' | 'production';
 
-/** A change takes its risk from where it runs: the seed's development/staging/production ladder. */
+/**
+ * Anything not proven read-only takes its risk from where it runs. It is never below MEDIUM_RISK: a
+ * command AALS cannot prove harmless waits for an approval in every environment (LOW_RISK, run and
+ * reported afterwards, is left to an operator's matrix).
+ */
 export const CHANGE_RISK: Record<EnvironmentName, RiskLevel> = {
-  development: 'LOW_RISK',
+  development: 'MEDIUM_RISK',
   staging: 'MEDIUM_RISK',
   production: 'HIGH_RISK',
 };
 
 export function riskOf(effect: Exclude<Effect, 'none'>, environment: EnvironmentName): RiskLevel {
   if (effect === 'read') return 'READ_ONLY';
-  if (effect === 'change') return CHANGE_RISK[environment];
-  return 'CRITICAL';
+  if (effect === 'destroy' || effect === 'hidden') return 'CRITICAL';
+  return CHANGE_RISK[environment];
 }
 
 export interface PolicyDecision {

@@ -24,6 +24,9 @@ export interface ShellWord {
   raw: string;
   /** Contains an unquoted `*`, `?` or `[…]` that the shell expands to file names. */
   glob: boolean;
+  /** Same length as `value`: the characters that keep a special meaning (unquoted `*`, `~` …); a
+   * quoted or escaped character is a space. Absent when `value` is null. */
+  significant?: string;
 }
 
 export interface ShellRedirect {
@@ -280,7 +283,7 @@ class ScriptBuilder {
       const trailing: Node[] = [];
       for (const child of node.namedChildren) {
         if (!REDIRECT_TYPES.has(child.type)) continue;
-        (target ? target.redirects : pipeline.redirects).push(this.redirect(child, trailing));
+        (target ? target.redirects : pipeline.redirects).push(this.redirect(child, trailing, target?.words));
       }
       // `cat <<EOF | psql …`: the parser hangs the rest of the pipeline under the here-document.
       for (const rest of trailing) {
@@ -313,7 +316,7 @@ class ScriptBuilder {
         command.words.push(inner ? this.word(inner) : { value: child.text, raw: child.text, glob: false });
       } else if (REDIRECT_TYPES.has(child.type)) {
         const trailing: Node[] = [];
-        command.redirects.push(this.redirect(child, trailing));
+        command.redirects.push(this.redirect(child, trailing, command.words));
         for (const rest of trailing) this.statement(rest, true);
       } else {
         command.words.push(this.word(child));
@@ -327,7 +330,7 @@ class ScriptBuilder {
     return command;
   }
 
-  private redirect(node: Node, trailing: Node[]): ShellRedirect {
+  private redirect(node: Node, trailing: Node[], words?: ShellWord[]): ShellRedirect {
     const op = node.children.find((c) => !c.isNamed)?.type ?? '';
     const fd = node.childForFieldName('descriptor')?.text ?? null;
     if (node.type === 'heredoc_redirect') {
@@ -345,7 +348,14 @@ class ScriptBuilder {
       const word = value ? this.word(value) : null;
       return { op, fd, target: null, input: word?.value ?? null };
     }
-    const destination = node.childForFieldName('destination') ?? node.namedChildren.at(-1);
+    const destinations = node.childrenForFieldName('destination');
+    // `ls 2>/dev/null -R /etc`: bash gives the words after the file name to the command; the parser
+    // hangs them on the redirection.
+    for (const extra of destinations.slice(1)) {
+      if (extra && words) words.push(this.word(extra));
+      else if (extra) this.construct('unsupported', `${extra.text} after a redirection`);
+    }
+    const destination = destinations[0] ?? node.namedChildren.at(-1);
     return {
       op,
       fd,
@@ -364,7 +374,7 @@ class ScriptBuilder {
       this.construct('brace_expansion', node.text);
       return { value: null, raw: node.text, glob: false };
     }
-    return { value, raw: node.text, glob: hasGlob(significant) };
+    return { value, raw: node.text, glob: hasGlob(significant), significant };
   }
 
   private pieces(node: Node): Piece[] | null {

@@ -2,9 +2,13 @@
  * What one part of a command does, independent of where it runs. The assessor turns effects into
  * risk levels (a `change` becomes LOW/MEDIUM/HIGH by environment) and any `deny` into `denied`.
  */
-export type Effect = 'none' | 'read' | 'change' | 'destroy' | 'hidden';
+export type Effect = 'none' | 'read' | 'unknown' | 'secret' | 'change' | 'destroy' | 'hidden';
 
-export const EFFECT_ORDER: Effect[] = ['none', 'read', 'change', 'destroy', 'hidden'];
+/**
+ * `unknown`: not proven read-only by the grammar; `secret`: recognised, but prints credential material
+ * or reaches a host outside the internal ones. Both wait for a human, like a change.
+ */
+export const EFFECT_ORDER: Effect[] = ['none', 'read', 'unknown', 'secret', 'change', 'destroy', 'hidden'];
 
 export interface Verdict {
   /** `hidden`: what would run cannot be seen (inline code, stdin fed to a shell, another host). */

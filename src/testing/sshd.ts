@@ -42,6 +42,8 @@ export interface Sshd {
   knownHostsLine: string;
   hostPublicLine: string;
   userKeyPath: string;
+  /** The second, unprivileged login (SshdOptions.readOnlyUser), with its own key. */
+  readOnlyUser: { user: string; keyPath: string; home: string } | null;
   /** A directory the login user can write markers into. */
   workDir: string;
   /** sshd's own log (connections, auth decisions, refused signals). */
@@ -63,7 +65,15 @@ export interface SshdOptions {
    * this is the same as `self`.
    */
   login?: 'self' | 'unprivileged';
+  /**
+   * Adds a second non-root login with its own key (e.g. a host's readOnlyUser), made the same way
+   * as the unprivileged one: a passwd copy in a private mount namespace. Needs root.
+   */
+  readOnlyUser?: boolean;
 }
+
+const UNPRIVILEGED_USER = 'aals-ssh-test';
+const READ_ONLY_USER = 'aals-ro-test';
 
 /** A fresh ed25519 key pair without a passphrase. */
 export function generateKey(dir: string, name: string): GeneratedKey {
@@ -108,13 +118,33 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const userKey = generateKey(dir.path, 'user_ed25519');
   const workDir = join(dir.path, 'work');
   mkdirSync(workDir);
-  const namespaced = asRoot && options.login === 'unprivileged' ? throwawayUser(dir.path, workDir) : null;
+  if (options.readOnlyUser && !asRoot) {
+    throw new Error(
+      'a second SSH login (readOnlyUser) needs the tests to run as root: sshd run by another user can only log in as that user',
+    );
+  }
+  const unprivileged = asRoot && options.login === 'unprivileged';
+  const readOnlyHome = join(dir.path, 'ro-home');
+  const extraUsers = [
+    ...(unprivileged ? [{ name: UNPRIVILEGED_USER, home: workDir }] : []),
+    ...(options.readOnlyUser ? [{ name: READ_ONLY_USER, home: readOnlyHome }] : []),
+  ];
+  const namespaced = extraUsers.length > 0 ? throwawayUsers(dir.path, extraUsers) : null;
   if (namespaced) {
     // sshd reads authorized_keys as the login user.
     chmodSync(dir.path, 0o755);
-    chownSync(workDir, namespaced.uid, namespaced.uid);
+    for (const made of namespaced.users) {
+      if (!existsSync(made.home)) mkdirSync(made.home);
+      chownSync(made.home, made.uid, made.uid);
+    }
   }
-  writeFileSync(join(dir.path, 'authorized_keys'), `${userKey.publicLine}\n`, { mode: 0o644 });
+  const user = unprivileged ? UNPRIVILEGED_USER : userInfo().username;
+  // One authorized_keys file per user, so each key logs in as its own user only.
+  const authorize = (login: string, key: GeneratedKey) =>
+    writeFileSync(join(dir.path, `authorized_keys.${login}`), `${key.publicLine}\n`, { mode: 0o644 });
+  authorize(user, userKey);
+  const readOnlyKey = options.readOnlyUser ? generateKey(dir.path, 'ro_ed25519') : null;
+  if (readOnlyKey) authorize(READ_ONLY_USER, readOnlyKey);
   const port = await freePort();
   const config = join(dir.path, 'sshd_config');
   writeFileSync(
@@ -123,7 +153,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       'ListenAddress 127.0.0.1',
       `Port ${port}`,
       `HostKey ${hostKey.privateKeyPath}`,
-      `AuthorizedKeysFile ${join(dir.path, 'authorized_keys')}`,
+      `AuthorizedKeysFile ${join(dir.path, 'authorized_keys.%u')}`,
       'PubkeyAuthentication yes',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
@@ -141,7 +171,6 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
       '',
     ].join('\n'),
   );
-  const user = namespaced?.name ?? userInfo().username;
   let proc: Spawned | null = null;
 
   const start = async (): Promise<void> => {
@@ -164,7 +193,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     } catch (error) {
       if (!namespaced) throw error;
       throw new Error(
-        `${String(error)}\nThe unprivileged login needs a private mount namespace (unshare --mount, CAP_SYS_ADMIN) when the tests run as root: run them as a non-root user, or allow unshare in this container.`,
+        `${String(error)}\nThe throwaway logins (unprivileged, readOnlyUser) need a private mount namespace (unshare --mount, CAP_SYS_ADMIN) when the tests run as root: allow unshare in this container (for the unprivileged login alone, running the tests as a non-root user also works).`,
       );
     }
   };
@@ -198,6 +227,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
     knownHostsLine: `[127.0.0.1]:${port} ${hostKey.publicLine.split(' ').slice(0, 2).join(' ')}`,
     hostPublicLine: hostKey.publicLine,
     userKeyPath: userKey.privateKeyPath,
+    readOnlyUser: readOnlyKey
+      ? { user: READ_ONLY_USER, keyPath: readOnlyKey.privateKeyPath, home: readOnlyHome }
+      : null,
     workDir,
     log: () => proc?.output() ?? '',
     pause,
@@ -209,19 +241,24 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   };
 }
 
-/** A passwd copy with one extra non-root user (free uid, home = workDir, /bin/sh). */
-function throwawayUser(dir: string, home: string): { name: string; uid: number; passwdFile: string } {
+/** A passwd copy with extra non-root users (free uids, the given homes, /bin/sh). */
+function throwawayUsers(
+  dir: string,
+  wanted: Array<{ name: string; home: string }>,
+): { users: Array<{ name: string; uid: number; home: string }>; passwdFile: string } {
   const passwd = readFileSync('/etc/passwd', 'utf8');
   const used = new Set(passwd.split('\n').map((line) => Number(line.split(':')[2])));
   let uid = 47_000;
-  while (used.has(uid)) uid++;
-  const name = 'aals-ssh-test';
+  const users = wanted.map(({ name, home }) => {
+    while (used.has(uid)) uid++;
+    used.add(uid);
+    return { name, uid, home };
+  });
   const passwdFile = join(dir, 'passwd');
   const base = passwd.endsWith('\n') ? passwd : `${passwd}\n`;
-  writeFileSync(passwdFile, `${base}${name}:x:${uid}:${uid}:AALS SSH test:${home}:/bin/sh\n`, {
-    mode: 0o644,
-  });
-  return { name, uid, passwdFile };
+  const lines = users.map((u) => `${u.name}:x:${u.uid}:${u.uid}:AALS SSH test:${u.home}:/bin/sh\n`);
+  writeFileSync(passwdFile, `${base}${lines.join('')}`, { mode: 0o644 });
+  return { users, passwdFile };
 }
 
 /** Child processes (recursively) of a pid, read from /proc. */
@@ -287,14 +324,23 @@ function readBanner(port: number): Promise<string> {
   });
 }
 
-/** An executor inventory entry for this sshd, trusted by its pinned host-key fingerprint. */
+/**
+ * An executor inventory entry for this sshd, trusted by its pinned host-key fingerprint; with
+ * `readOnlyUser: true`, it declares the sshd's second login as its readOnlyUser.
+ */
 export function executorHost(
-  sshd: Pick<Sshd, 'port' | 'user' | 'userKeyPath' | 'hostKeyFingerprint'>,
+  sshd: Pick<Sshd, 'port' | 'user' | 'userKeyPath' | 'hostKeyFingerprint' | 'readOnlyUser'>,
   name: string,
   environment: 'development' | 'staging' | 'production',
   labels: Record<string, string> = {},
+  options: { readOnlyUser?: boolean } = {},
 ) {
+  const readOnly = options.readOnlyUser ? sshd.readOnlyUser : null;
+  if (options.readOnlyUser && !readOnly) {
+    throw new Error('executorHost: start the sshd with { readOnlyUser: true } to give a host a readOnlyUser');
+  }
   return {
+    ...(readOnly ? { readOnlyUser: { user: readOnly.user, keyFile: readOnly.keyPath } } : {}),
     name,
     address: '127.0.0.1',
     port: sshd.port,

@@ -22,7 +22,7 @@ function aals(args: string[], env: Record<string, string> = {}) {
 }
 
 function json(stdout: string) {
-  return JSON.parse(stdout) as { risk: string; decision: string; approvals: number; reason: string };
+  return JSON.parse(stdout) as { risk: string; decision: string; approvals: number; reason: string; canonical?: string };
 }
 
 describe('aals risk', () => {
@@ -37,11 +37,11 @@ describe('aals risk', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
   });
 
-  test('a change takes its risk and approvals from the environment', () => {
+  test('a change takes its risk and approvals from the environment, and always waits for people', () => {
     expect(json(aals(['--env', 'development', '--', 'systemctl restart nginx']).stdout)).toMatchObject({
-      risk: 'LOW_RISK',
-      decision: 'notify',
-      approvals: 0,
+      risk: 'MEDIUM_RISK',
+      decision: 'approval',
+      approvals: 1,
     });
     expect(json(aals(['--env', 'staging', '--', 'systemctl restart nginx']).stdout)).toMatchObject({
       risk: 'MEDIUM_RISK',
@@ -50,7 +50,25 @@ describe('aals risk', () => {
     });
     const production = json(aals(['--env', 'production', '--', 'systemctl restart nginx']).stdout);
     expect(production).toMatchObject({ risk: 'HIGH_RISK', decision: 'approval', approvals: 2 });
-    expect(production.reason).toMatch(/systemctl restart.*production needs 2 approvals/);
+    expect(production.reason).toMatch(
+      /systemctl 'restart' is not a subcommand.*production needs 2 approvals/,
+    );
+  });
+
+  test('a refusal names the part it did not recognise, in one line', () => {
+    const unknownOption = json(
+      aals(['--env', 'production', '--', 'kubectl --kubeconfig /tmp/k get pods']).stdout,
+    );
+    expect(unknownOption).toMatchObject({ risk: 'HIGH_RISK', decision: 'approval' });
+    expect(unknownOption.reason).toMatch(
+      /kubectl: '--kubeconfig' is not an option AALS knows as read-only here/,
+    );
+    const secret = json(aals(['--env', 'development', '--', 'cat /etc/shadow']).stdout);
+    expect(secret).toMatchObject({ risk: 'MEDIUM_RISK', decision: 'approval' });
+    expect(secret.reason).toMatch(/\/etc\/shadow may be credential material/);
+    const read = json(aals(['--env', 'production', '--', 'journalctl -u nginx -n 50 --no-pager']).stdout);
+    expect(read).toMatchObject({ risk: 'READ_ONLY', decision: 'auto' });
+    expect(read.canonical).toBe("'journalctl' '-u' 'nginx' '-n' '50' '--no-pager'");
   });
 
   test('CRITICAL and denied are classifications, so they exit 0', () => {

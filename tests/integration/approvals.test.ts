@@ -10,8 +10,9 @@ import { tempDir } from '../support/temp.js';
 
 /**
  * Commands from a diagnosis, run over SSH only as the policy allows: the real Bolt app against the
- * Slack emulator (real block-action payloads), a real sshd on loopback with keys made for the test,
- * the real Anthropic SDK against the local fake proposing the commands, real SQLite.
+ * Slack emulator (real block-action payloads), a real sshd on loopback with keys made for the test
+ * and two logins (the main user, and a read-only user every host but db-5 declares), the real
+ * Anthropic SDK against the local fake proposing the commands, real SQLite.
  */
 const KEY = `sk-ant-${'approvals'.repeat(3)}`;
 const APPROVERS = ['U0APPROV01', 'U0APPROV02', 'U0APPROV03'];
@@ -55,10 +56,10 @@ describe('approvals and the SSH executor in Slack', () => {
   const markers = tempDir('aals-markers-');
 
   beforeAll(async () => {
-    sshd = await startSshd();
+    sshd = await startSshd({ readOnlyUser: true });
     fake = await startFakeAnthropic({ apiKey: KEY });
-    const host = (name: string, environment: 'development' | 'staging' | 'production') =>
-      executorHost(sshd, name, environment, { instance: `${name}:9100` });
+    const host = (name: string, environment: 'development' | 'staging' | 'production', readOnlyUser = true) =>
+      executorHost(sshd, name, environment, { instance: `${name}:9100` }, { readOnlyUser });
     h = await startHarness({
       transport: 'http',
       dataDir: data.path,
@@ -69,7 +70,8 @@ describe('approvals and the SSH executor in Slack', () => {
             enabled: true,
             // One sshd stands in for several production hosts: each test gets its own incident.
             hosts: [
-              ...['db-1', 'db-2', 'db-3', 'db-4'].map((n) => host(n, 'production')),
+              ...['db-1', 'db-2', 'db-3', 'db-4', 'db-6'].map((n) => host(n, 'production')),
+              host('db-5', 'production', false),
               host('dev-1', 'development'),
             ],
           },
@@ -130,10 +132,53 @@ describe('approvals and the SSH executor in Slack', () => {
     expect(text(result)).toContain('Linux');
     expect(text(result)).toContain('read-only: ran without approval');
     const audit = h.aals.store.audit.tail(100).filter((r) => r.action === 'command.executed');
-    expect(audit.at(-1)?.details).toMatchObject({ host: 'db-1', exitCode: 0 });
+    // The proposed text and the canonical line that ran, as the read-only identity.
+    expect(audit.at(-1)?.details).toMatchObject({
+      host: 'db-1',
+      exitCode: 0,
+      command: 'uname -s',
+      canonical: "'uname' '-s'",
+      runAs: 'read-only',
+      user: sshd.readOnlyUser?.user,
+    });
     expect(String((audit.at(-1)?.details as { outputSha256?: string } | undefined)?.outputSha256)).toMatch(
       /^[0-9a-f]{64}$/,
     );
+  });
+
+  test('a read-only command runs as the host readOnlyUser; on a host without one it waits for approval, then runs as the main user', async () => {
+    const auto = await incidentWith('db-6', 'production', [{ command: 'id -un', purpose: 'who runs it' }]);
+    const ran = await h.slack.waitFor(
+      () => h.botReplies(auto.ts).find((m) => m.text.startsWith('Ran: id -un')) ?? null,
+      10_000,
+    );
+    expect(text(ran)).toContain(`${sshd.readOnlyUser?.user}\\n`);
+
+    const message = await incidentWith('db-5', 'production', [{ command: 'whoami', purpose: 'who runs it' }]);
+    const id = requestFor('whoami');
+    expect(h.aals.store.approvals.get(id)).toMatchObject({
+      status: 'pending',
+      risk: 'READ_ONLY',
+      required: 2,
+      reason: expect.stringContaining('db-5 has no readOnlyUser: read-only commands need an approval'),
+    });
+    const summary = await h.slack.waitFor(
+      () => (text(summaryOf(message)).includes(`Approve #${id}`) ? summaryOf(message) : null),
+      5000,
+    );
+    expect(text(summary)).toContain('db-5 has no readOnlyUser: read-only commands need an approval');
+    for (const approver of APPROVERS.slice(0, 2)) {
+      await h.slack.clickButton('alerts', summary.ts, `approval_${id}/approval_approve`, approver);
+    }
+    const result = await h.slack.waitFor(
+      () => h.botReplies(message.ts).find((m) => m.text.startsWith('Ran: whoami')) ?? null,
+      10_000,
+    );
+    expect(text(result)).toContain(`${sshd.user}\\n`);
+    const executed = h.aals.store.audit
+      .tail(100)
+      .find((r) => r.action === 'command.executed' && r.subject === `approval:${id}`);
+    expect(executed?.details).toMatchObject({ runAs: 'main', user: sshd.user, canonical: "'whoami'" });
   });
 
   test('output over the cap: the message is cut and says so; the whole output is attached as a file', async () => {

@@ -26,7 +26,8 @@ describe('kill -9 in the approval state machine', () => {
   const data = tempDir('aals-crash-approvals-');
 
   beforeAll(async () => {
-    sshd = await startSshd();
+    // `sleep` is read-only: it runs without approval only as a host's readOnlyUser.
+    sshd = await startSshd({ readOnlyUser: true });
     slack = new SlackEmulator({ retryDelaysMs: [] });
     await slack.start();
     for (const id of [...APPROVERS, REQUESTER])
@@ -40,7 +41,12 @@ describe('kill -9 in the approval state machine', () => {
           staging: { approvers: APPROVERS },
           production: { approvers: APPROVERS, requiredApprovals: 2 },
         },
-        modules: { executor: { enabled: true, hosts: [executorHost(sshd, 'db-1', 'production')] } },
+        modules: {
+          executor: {
+            enabled: true,
+            hosts: [executorHost(sshd, 'db-1', 'production', {}, { readOnlyUser: true })],
+          },
+        },
       }),
     );
   });

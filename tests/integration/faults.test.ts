@@ -261,7 +261,8 @@ describe('sshd dropping the connection mid-command', () => {
   let knownHosts: string;
 
   beforeAll(async () => {
-    sshd = await startSshd({ login: 'unprivileged' });
+    // `sleep` is read-only: it runs without approval only as a host's readOnlyUser.
+    sshd = await startSshd({ login: 'unprivileged', readOnlyUser: true });
     knownHosts = join(files.path, 'known_hosts');
     writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
   }, 20_000);
@@ -310,7 +311,7 @@ describe('sshd dropping the connection mid-command', () => {
           executor: {
             enabled: true,
             knownHostsFile: knownHosts,
-            hosts: [executorHost(sshd, 'dev-1', 'development')],
+            hosts: [executorHost(sshd, 'dev-1', 'development', {}, { readOnlyUser: true })],
           },
         },
         environments: {

@@ -328,7 +328,7 @@ const safeArg = fc.oneof(
 );
 
 describe('fuzz: plain reads stay reads', () => {
-  test('known read-only programs with random path-like arguments: READ_ONLY/auto or denied, never CRITICAL', async () => {
+  test('known read-only programs with random path-like arguments: auto, or a reason that says why not; never CRITICAL', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...READS),
@@ -337,10 +337,10 @@ describe('fuzz: plain reads stay reads', () => {
         async (read, args, env) => {
           const assessment = await timedAssess([read, ...args].join(' '), env);
           expect(assessment.risk).not.toBe('CRITICAL');
-          if (assessment.decision !== 'denied') {
-            expect(assessment.risk).toBe('READ_ONLY');
-            expect(assessment.decision).toBe('auto');
-          }
+          if (assessment.decision !== 'auto')
+            expect(assessment.reason).toMatch(
+              /credential material|climbs out|needs an operand|home directory|not what it expects/,
+            );
         },
       ),
       options(300),

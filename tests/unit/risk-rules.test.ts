@@ -115,7 +115,8 @@ describe('program rules beyond the table', () => {
     ['curl -X DELETE http://localhost:9200/logs-2024', 'HIGH_RISK'],
     ['curl -d @body.json http://api', 'HIGH_RISK'],
     ['curl gopher://127.0.0.1:6379/_FLUSHALL', 'HIGH_RISK'],
-    ['wget --spider https://example.com', 'READ_ONLY'],
+    ['wget --spider https://example.com', 'HIGH_RISK'], // an outside host: never unattended
+    ['wget --spider http://localhost:8080/healthz', 'READ_ONLY'],
     ['kubectl delete deploy api --all', 'CRITICAL'],
     ['kubectl delete crd certificates.cert-manager.io', 'CRITICAL'],
     ['kubectl config use-context prod', 'HIGH_RISK'],
@@ -127,14 +128,16 @@ describe('program rules beyond the table', () => {
     ['redis-cli -n 2 FLUSHDB', 'CRITICAL'],
     ['redis-cli config get maxmemory', 'READ_ONLY'],
     ['redis-cli del session:1', 'HIGH_RISK'],
-    ['etcdctl get /registry --prefix --keys-only', 'READ_ONLY'],
+    ['etcdctl get /registry --prefix --keys-only', 'HIGH_RISK'], // get is not in the read-only grammar
+    ['etcdctl endpoint health', 'READ_ONLY'],
     ['rabbitmqctl list_queues name messages', 'READ_ONLY'],
     ['rabbitmqctl purge_queue jobs', 'CRITICAL'],
-    ['kafka-topics.sh --bootstrap-server k:9092 --list', 'READ_ONLY'],
+    ['kafka-topics.sh --bootstrap-server k:9092 --list', 'HIGH_RISK'], // k is not an internal host
+    ['kafka-topics.sh --bootstrap-server localhost:9092 --list', 'READ_ONLY'],
     ['kafka-topics --bootstrap-server k:9092 --delete --topic t', 'CRITICAL'],
-    ['mongosh --quiet --eval "db.serverStatus().connections"', 'READ_ONLY'],
+    ['mongosh --quiet --eval "db.serverStatus().connections"', 'HIGH_RISK'], // JavaScript: not provable
     ['mongosh --eval "db.dropDatabase()"', 'CRITICAL'],
-    ['pg_dump app', 'READ_ONLY'],
+    ['pg_dump app', 'HIGH_RISK'], // prints every row, credentials included
     ['pg_dump -f /tmp/app.sql app', 'HIGH_RISK'],
     ['iptables -D INPUT 3', 'HIGH_RISK'],
     ['ufw reset', 'CRITICAL'],
@@ -148,17 +151,17 @@ describe('program rules beyond the table', () => {
     ['hostname new-name', 'HIGH_RISK'],
     ['sysctl net.core.somaxconn', 'READ_ONLY'],
     ['sysctl net.core.somaxconn=4096', 'HIGH_RISK'],
-    ['git status', 'READ_ONLY'],
+    ['git status', 'HIGH_RISK'], // a repository's own config can run programs (core.fsmonitor)
     ['git reset --hard HEAD~1', 'HIGH_RISK'],
     ['fdisk -l', 'READ_ONLY'],
     ['parted -s /dev/sda rm 1', 'CRITICAL'],
     ['dpkg -l nginx', 'READ_ONLY'],
     ['apt-get upgrade -y', 'HIGH_RISK'],
-    ['kill -l', 'READ_ONLY'],
+    ['kill -l', 'HIGH_RISK'], // kill is not in the grammar at all
     ['kill 1', 'CRITICAL'],
     ['pkill -9 .', 'CRITICAL'],
-    ['python3 -m json.tool /tmp/x.json', 'READ_ONLY'],
-    ['python3 --version', 'READ_ONLY'],
+    ['python3 -m json.tool /tmp/x.json', 'HIGH_RISK'], // interpreters are never read-only
+    ['python3 --version', 'HIGH_RISK'],
     ['less /var/log/syslog', 'HIGH_RISK'],
     ['vim /etc/hosts', 'HIGH_RISK'],
     ['unknown-tool --help', 'HIGH_RISK'],

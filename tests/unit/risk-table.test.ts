@@ -16,7 +16,12 @@ import type { EnvironmentName } from '../../src/policy/policy.js';
  * `⏎` in a command stands for a newline (here-documents, statements on two lines).
  */
 
-const CATEGORIES = ['safe', 'mutating', 'destructive', 'obfuscated', 'injected'] as const;
+/**
+ * `review`: reads that the allowlist model of issue 14 still sends to a human — outside hosts,
+ * wrappers (`timeout`, `xargs`), `find -exec`, tools that load a repository's or a user's own config
+ * (`git`), the process environment (`env`).
+ */
+const CATEGORIES = ['safe', 'review', 'mutating', 'destructive', 'obfuscated', 'injected'] as const;
 type Category = (typeof CATEGORIES)[number];
 
 interface Row {
@@ -63,7 +68,7 @@ const rows = loadTable();
 describe('risk table', () => {
   test('has at least 170 rows covering every category', () => {
     expect(rows.length).toBeGreaterThanOrEqual(170);
-    for (const category of CATEGORIES)
+    for (const category of CATEGORIES.filter((c) => c !== 'review'))
       expect(rows.filter((r) => r.category === category).length).toBeGreaterThan(20);
   });
 
@@ -82,12 +87,12 @@ describe('risk table', () => {
   });
 
   /** The "done when" figures of issue 7, measured on what the policy says (not on the expectations). */
-  test('no destructive, obfuscated or injected command runs without a human; ≤ 5 % of safe ones need approval', async () => {
+  test('nothing but the safe rows runs without a human; ≤ 5 % of safe ones need approval', async () => {
     const results = await Promise.all(
       rows.map(async (row) => ({ row, ...(await assessCommand(row.command, row.environment)) })),
     );
     const dangerous = results.filter((r) =>
-      ['destructive', 'obfuscated', 'injected'].includes(r.row.category),
+      ['review', 'mutating', 'destructive', 'obfuscated', 'injected'].includes(r.row.category),
     );
     const unattended = dangerous.filter((r) => r.decision === 'auto' || r.decision === 'notify');
     expect(unattended.map((r) => r.row.command)).toEqual([]);

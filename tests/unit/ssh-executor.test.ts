@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { type ExecutorConfig, ExecutorConfigSchema, type HostConfig } from '../../src/execution/config.js';
+import { confinedCommandLine, DEFAULT_REMOTE_PATH, singleQuoted } from '../../src/execution/confined-line.js';
 import { HostSlots } from '../../src/execution/host-slots.js';
 import { hostKeyPolicy } from '../../src/execution/host-trust.js';
 import { candidateHosts, resolveHost } from '../../src/execution/inventory.js';
@@ -12,7 +13,13 @@ import {
 } from '../../src/execution/known-hosts.js';
 import { OutputCollector, utf8Prefix } from '../../src/execution/output.js';
 import { SshExecutor } from '../../src/execution/ssh-executor.js';
-import type { CommandHandlers, Connection, DialOutcome, ExecOutcome } from '../../src/execution/transport.js';
+import type {
+  CommandHandlers,
+  Connection,
+  DialOutcome,
+  DialRequest,
+  ExecOutcome,
+} from '../../src/execution/transport.js';
 
 /** The SSH executor's pure parts and its retry logic; tests/integration/ssh-executor.test.ts runs it against sshd. */
 
@@ -216,6 +223,49 @@ describe('executor configuration', () => {
         ?.hostKeyFingerprints,
     ).toEqual([KEY_A_FP]);
   });
+
+  test('readOnlyUser: not root, not the main user, with its own credentials; each error says how to fix it', () => {
+    const withReadOnly = (readOnlyUser: unknown) =>
+      messages({ knownHostsFile: '/kh', hosts: [{ ...minimal, readOnlyUser }] });
+    expect(withReadOnly({ user: 'aals-ro', keyFile: '/k-ro' })).toEqual([]);
+    expect(withReadOnly({ user: 'aals-ro', agent: true })).toEqual([]);
+    expect(withReadOnly({ user: 'root', keyFile: '/k-ro' })).toEqual([
+      'hosts.0.readOnlyUser.user: readOnlyUser of db-1 is root: commands that run without approval must run as an unprivileged account; create an account with no sudo and no write access for it (docs/security.md, "The read-only identity")',
+    ]);
+    const [same] = withReadOnly({ user: 'aals', keyFile: '/k-ro' });
+    expect(same).toMatch(
+      /^hosts\.0\.readOnlyUser\.user: readOnlyUser of db-1 is its main user aals: .*remove readOnlyUser \(read-only commands then wait for an approval\)$/,
+    );
+    expect(withReadOnly({ user: 'aals-ro' })).toEqual([
+      'hosts.0.readOnlyUser.keyFile: readOnlyUser of db-1 has no credentials: set readOnlyUser.keyFile to its private key file (e.g. /etc/aals/id_ed25519_ro) or readOnlyUser.agent: true to use the ssh-agent at SSH_AUTH_SOCK',
+    ]);
+    expect(withReadOnly({ user: 'aals-ro', keyFile: '/k', password: 'x' })[0]).toMatch(/password/);
+  });
+
+  test('remotePath: absolute directories only, default the system ones', () => {
+    expect(ExecutorConfigSchema.parse({}).remotePath).toBe(
+      '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    );
+    expect(messages({ remotePath: '/opt/shims:/usr/bin' })).toEqual([]);
+    for (const bad of ['bin:/usr/bin', '/usr/bin:', "/usr/bin'", '/usr/$HOME', '/a b', ''])
+      expect(messages({ remotePath: bad })[0]).toMatch(/^remotePath: must be absolute directories/);
+  });
+});
+
+describe('the confined command line', () => {
+  test('the canonical line is quoted again inside a fixed, environment-free /bin/sh', () => {
+    expect(confinedCommandLine("'uptime'", DEFAULT_REMOTE_PATH)).toBe(
+      `exec /usr/bin/env -i PATH='${DEFAULT_REMOTE_PATH}' LC_ALL=C LANG=C HOME="$HOME" USER="$USER" LOGNAME="$LOGNAME" /bin/sh -c ''\\''uptime'\\'''`,
+    );
+    expect(singleQuoted("it's")).toBe(`'it'\\''s'`);
+    expect(singleQuoted('')).toBe(`''`);
+  });
+
+  test('an empty canonical line, a NUL byte or an unsafe PATH is refused', () => {
+    expect(() => confinedCommandLine('  ', DEFAULT_REMOTE_PATH)).toThrow(/empty/);
+    expect(() => confinedCommandLine("'a\0b'", DEFAULT_REMOTE_PATH)).toThrow(/NUL/);
+    expect(() => confinedCommandLine("'ls'", '/bin:$(id)')).toThrow(/absolute directories/);
+  });
 });
 
 describe('output collection', () => {
@@ -379,6 +429,15 @@ describe('executor with a fake transport', () => {
         keyFile: '/k',
         environment: 'production',
         hostKeyFingerprints: [KEY_A_FP],
+        readOnlyUser: { user: 'aals-ro', keyFile: '/k-ro' },
+      },
+      {
+        name: 'db-2',
+        address: '10.0.0.6',
+        user: 'aals',
+        keyFile: '/k',
+        environment: 'production',
+        hostKeyFingerprints: [KEY_A_FP],
       },
     ],
   });
@@ -386,13 +445,41 @@ describe('executor with a fake transport', () => {
 
   function executor() {
     const connections: FakeConnection[] = [];
-    const dial = async (): Promise<DialOutcome> => {
+    const logins: string[] = [];
+    const dial = async (request: DialRequest): Promise<DialOutcome> => {
+      logins.push(`${request.host.user} with ${request.host.keyFile}`);
       const connection = new FakeConnection();
       connections.push(connection);
       return { ok: true, connection, hostKeyFingerprint: KEY_A_FP };
     };
-    return { executor: new SshExecutor(config, { dial, readFile }), connections };
+    return { executor: new SshExecutor(config, { dial, readFile }), connections, logins };
   }
+
+  test('a read-only run logs in as readOnlyUser on a connection of its own, never a main-user one', async () => {
+    const { executor: ssh, connections, logins } = executor();
+    await ssh.run('db-1', 'main 1');
+    await ssh.run('db-1', 'read-only 1', { as: 'read-only' });
+    await ssh.run('db-1', 'main 2');
+    await ssh.run('db-1', 'read-only 2', { as: 'read-only' });
+    expect(logins).toEqual(['aals with /k', 'aals-ro with /k-ro']);
+    expect(connections.map((c) => c.commands)).toEqual([
+      ['main 1', 'main 2'],
+      ['read-only 1', 'read-only 2'],
+    ]);
+    expect(ssh.stats().open).toEqual({ 'db-1': 1, 'db-1 (read-only)': 1 });
+    await ssh.close();
+  });
+
+  test('a host without readOnlyUser refuses a read-only run instead of using the main user', async () => {
+    const { executor: ssh, logins } = executor();
+    expect(await ssh.run('db-2', 'uptime', { as: 'read-only' })).toMatchObject({
+      status: 'error',
+      started: false,
+      error: 'db-2 has no readOnlyUser: a read-only command never runs as the main user aals',
+    });
+    expect(logins).toEqual([]);
+    await ssh.close();
+  });
 
   test('a pooled connection that cannot open a channel is replaced once and the command runs', async () => {
     const { executor: ssh, connections } = executor();
@@ -462,7 +549,7 @@ describe('executor with a fake transport', () => {
     expect(await ssh.run('db-9', 'uptime')).toMatchObject({
       status: 'unknown_host',
       started: false,
-      error: 'host db-9 is not in the inventory (modules.executor.hosts; known: db-1)',
+      error: 'host db-9 is not in the inventory (modules.executor.hosts; known: db-1, db-2)',
     });
     await ssh.close();
     expect((await ssh.run('db-1', 'uptime')).status).toBe('error');

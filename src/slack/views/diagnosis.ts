@@ -118,7 +118,12 @@ export function requestState(request: ApprovalRow): string {
     case 'pending': {
       const who = request.approvers.map((u) => `<@${u}>`).join(', ');
       const until = request.expiresAt ? `, expires ${slackDate(request.expiresAt, '{time}')}` : '';
-      return `${id} waiting for approval (${request.approvers.length}/${request.required}${who ? `: ${who}` : ''}${until})`;
+      // A read-only command waits only because its host has no read-only identity: say so.
+      const why =
+        request.risk === 'READ_ONLY' && request.reason
+          ? ` — ${escapeMrkdwn(truncate(request.reason, 200))}`
+          : '';
+      return `${id} waiting for approval (${request.approvers.length}/${request.required}${who ? `: ${who}` : ''}${until})${why}`;
     }
     case 'approved':
     case 'executing':
@@ -137,6 +142,10 @@ export function requestState(request: ApprovalRow): string {
     }
     case 'expired':
       return `${id} expired without enough approvals`;
+    case 'manual':
+      return `${id} shown only: a human runs it by hand`;
+    case 'denied':
+      return `${id} refused: ${escapeMrkdwn(truncate(request.reason ?? 'the policy refuses it', 200))}`;
     case 'blocked':
       return `${id} not run: ${escapeMrkdwn(truncate(request.reason ?? 'blocked by the policy', 200))}`;
     case 'interrupted':
