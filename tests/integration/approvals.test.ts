@@ -294,7 +294,7 @@ describe('approvals and the SSH executor in Slack', () => {
     expect(h.aals.store.audit.tail(50).map((r) => r.action)).toContain('approval.expired');
   });
 
-  test('/aals run: the requester cannot approve their own request; development changes run and are reported', async () => {
+  test('/aals run: the requester cannot approve their own request; development changes wait for one approval', async () => {
     const command = `touch ${join(markers.path, 'requested')}`;
     const answer = await h.slack.slashCommand('/aals', `run db-1 -- ${command}`, 'alerts', APPROVERS[0]);
     expect(answer.body?.response_type).toBe('in_channel');
@@ -318,6 +318,15 @@ describe('approvals and the SSH executor in Slack', () => {
     expect(h.aals.store.approvals.get(id)?.approvers).toEqual([]);
     const dev = `touch ${join(markers.path, 'dev')}`;
     await h.slack.slashCommand('/aals', `run dev-1 -- ${dev}`, 'alerts', OUTSIDER);
+    const devId = requestFor(dev);
+    const devRequest = await h.slack.waitFor(
+      () => h.slack.messages('alerts').find((m) => m.text.startsWith(`Command request #${devId}`)) ?? null,
+      5000,
+    );
+    // Nothing the policy cannot prove read-only runs before a person agrees, in any environment.
+    expect(existsSync(join(markers.path, 'dev'))).toBe(false);
+    expect(h.aals.store.approvals.get(devId)?.status).toBe('pending');
+    await h.slack.clickButton('alerts', devRequest.ts, `approval_${devId}/approval_approve`, APPROVERS[0]);
     await waitUntil(() => existsSync(join(markers.path, 'dev')), 10_000, 'the development command');
     await waitUntil(
       () => h.slack.messages('alerts').some((m) => m.text.startsWith(`Ran: ${dev}`)),

@@ -105,8 +105,9 @@ describe('diagnosis in Slack', () => {
     expect(text).toContain('filling with application logs');
     expect(text).not.toContain('LLM diagnosis in progress');
     expect(text).toContain('READ_ONLY');
-    // A restart of a service in the default (development) environment: runs, reported afterwards.
-    expect(text).toContain('LOW_RISK');
+    // A restart of a service in the default (development) environment: waits for one approval.
+    expect(text).toContain('MEDIUM_RISK');
+    expect(text).toContain('needs 1 approval');
     const audit = h.aals.store.audit.tail(50).map((r) => r.action);
     expect(audit).toContain('diagnosis.done');
   });

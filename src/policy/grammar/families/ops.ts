@@ -13,9 +13,10 @@ import type { ToolGrammar } from '../spec.js';
  *   fw-download/commit, set-feature, namespace management, resets, passthru, write*).
  * - firewalls: ufw status/show/app list|info; firewall-cmd only --list-…, --get-…, --info-…, --query-…
  *   and --state; ipset only list/save/test (save never with -file, which writes).
- * - services: nginx -v/-V/-t/-T, apachectl -v/-V/-S/-M/-t and configtest, haproxy -v/-vv/-c with the
+ * - services: nginx -v/-V, apachectl -v/-V/-S/-M/-t and configtest, haproxy -v/-vv/-c with the
  *   config under /etc/haproxy only: each config test loads the operator's own config, never a file
- *   chosen on the command line (-c/-p/-g/-e of nginx, -f/-d/-C of apache are not declared).
+ *   chosen on the command line (-f/-d/-C of apache are not declared). nginx -t/-T are not declared:
+ *   nginx's config test opens and creates its pid file and logs.
  *
  * Block devices are named by `block-device`, a closed list of disk, partition, mapper and by-id
  * names: an open `/dev/…` would let `blockdev --getsz /dev/watchdog` arm a hardware reboot.
@@ -144,17 +145,17 @@ export const OPS: readonly ToolGrammar[] = [
 
   // ── Services: version and configuration checks ─────────────────────────────────────────────────
   {
-    // nginx's own parser (clusters such as -tq). -t parses the operator's config: it neither binds
-    // sockets nor writes the pid file in test mode, and AALS's unprivileged identity cannot create
-    // log files under /var/log/nginx. -T also prints the config files it parsed: the same text
-    // `cat /etc/nginx/…` prints, and the config can only be the default one. Not declared: -s
-    // (signals: stop, reload), -c/-p/-g (load another config, prefix or directives), -e (an error
-    // log file it writes). Without -v/-V/-t/-T/-h, nginx starts a server (bare `nginx`, `nginx -q`).
+    // nginx's own parser (clusters such as -vV). Only the version forms. Not declared: -t and -T:
+    // a config test runs the whole ngx_init_cycle, which opens (creating if missing) the pid file,
+    // every error and access log and the temp directories; as AALS's unprivileged identity it fails
+    // on those permissions instead of reporting on the config, and as root it creates files. Nor -s
+    // (signals: stop, reload), -c/-p/-g (another config, prefix or directives; a config can
+    // load_module any .so), -e (an error log it writes), -q. Without -v/-V/-h nginx starts a server.
     program: 'nginx',
     syntax: 'gnu',
     stdin: 'ignore',
-    options: { '-v -V -t -T -q -h -?': 'flag' },
-    requires: ['-v -V -t -T -h -?'],
+    options: { '-v -V -h -?': 'flag' },
+    requires: ['-v -V -h -?'],
     operands: [],
   },
   {

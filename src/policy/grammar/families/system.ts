@@ -287,8 +287,8 @@ export const SYSTEM: readonly ToolGrammar[] = [
     // `e` (environments: a secret) and every BSD option that takes a value; a bare number is a pid.
     // ps parses an argv it cannot use a second time as BSD options, where `-e` means `e`: every
     // declaration below keeps that second reading from succeeding with `e` (see PS_USER); for that
-    // reason -T, -m, -N, -O, -g, -n, -x, the output modifiers -c/-M/-Z/-P/-y/--context (with -o they
-    // fail the first pass and mean something else in the second), the selections -U, --user, --User,
+    // reason -T, -m, -N, -O, -g, -n, -x, the output modifiers -c/-M/--context (with -o they fail the
+    // first pass and mean something else in the second), the selections -U, --user, --User,
     // --group, --Group, --ppid and --deselect (`ps -ef -o args --ppid 1` fails the first pass on -f
     // with -o, and in the second -f is the forest flag) and BSD H/m/M/o/O/k/p/t/U/N are left out.
     // A fuzzer ran the accepted forms against procps-ng 4.0.2 looking for environments.
@@ -308,7 +308,7 @@ export const SYSTEM: readonly ToolGrammar[] = [
       'ps-width': /^[1-9]\d{0,5}$/,
     },
     options: {
-      '-A -a -d -e -f -F -H -j -l -L -w': 'flag',
+      '-A -a -d -e -f -F -H -j -l -L -P -w -y -Z': 'flag',
       '-C': 'ps-cmds',
       '-G': 'ps-names',
       '-u': 'ps-user',
