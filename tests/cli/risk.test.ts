@@ -22,7 +22,13 @@ function aals(args: string[], env: Record<string, string> = {}) {
 }
 
 function json(stdout: string) {
-  return JSON.parse(stdout) as { risk: string; decision: string; approvals: number; reason: string; canonical?: string };
+  return JSON.parse(stdout) as {
+    risk: string;
+    decision: string;
+    approvals: number;
+    reason: string;
+    canonical?: string;
+  };
 }
 
 describe('aals risk', () => {
