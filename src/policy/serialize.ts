@@ -85,5 +85,7 @@ function serializeRedirect(redirect: ShellRedirect): string | null {
   const fd = redirect.fd ?? '';
   if (!/^\d?$/.test(fd)) return null;
   const duplicate = (redirect.op === '>&' || redirect.op === '<&') && /^(\d+|-)$/.test(target);
+  // `&>` is bash: the remote /bin/sh (dash) would read `cmd &>f` as `cmd &` then `>f`.
+  if (redirect.op === '&>' || redirect.op === '&>>') return `${redirect.op.slice(1)}${quote(target)} 2>&1`;
   return `${fd}${redirect.op}${duplicate ? target : quote(target)}`;
 }

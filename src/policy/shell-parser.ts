@@ -283,7 +283,20 @@ class ScriptBuilder {
       const trailing: Node[] = [];
       for (const child of node.namedChildren) {
         if (!REDIRECT_TYPES.has(child.type)) continue;
-        (target ? target.redirects : pipeline.redirects).push(this.redirect(child, trailing, target?.words));
+        const redirect = this.redirect(child, trailing, target?.words);
+        // `cat 0</dev/null`: the parser reads the descriptor 0 as the command's last argument.
+        const last = body?.type === 'command' ? body.lastNamedChild : null;
+        if (
+          target &&
+          last &&
+          last.endIndex === child.startIndex &&
+          /^\d+$/.test(last.text) &&
+          redirect.fd === null
+        ) {
+          target.words.pop();
+          redirect.fd = last.text;
+        }
+        (target ? target.redirects : pipeline.redirects).push(redirect);
       }
       // `cat <<EOF | psql …`: the parser hangs the rest of the pipeline under the here-document.
       for (const rest of trailing) {

@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { assessCommand } from '../../src/policy/assessor.js';
 import { checkScript } from '../../src/policy/grammar/check.js';
 import { SYSTEM } from '../../src/policy/grammar/families/system.js';
@@ -170,6 +171,8 @@ const SAFE: string[] = [
   'vgs --units g',
   'pvs',
   'lvs -o +devices',
+  'lvdisplay -m vg0/data',
+  'pvdisplay /dev/sda2',
   'zpool status -x',
   'zpool list',
   'zfs list -t snapshot',
@@ -200,6 +203,9 @@ const SAFE: string[] = [
   'last -20',
   'last reboot',
   'last -x shutdown',
+  'lastlog -u root',
+  'coredumpctl list',
+  'coredumpctl info 1234',
   'dmesg',
   'dmesg -T',
   'dmesg -T | tail -50',
@@ -288,6 +294,8 @@ const HARMFUL: string[] = [
   'systemctl daemon-reload',
   'systemctl set-property nginx CPUQuota=10%',
   'systemctl show-environment',
+  'systemctl show',
+  'systemctl show --property=Environment',
   'systemctl isolate rescue.target',
   'systemctl reboot',
   'systemctl log-level debug',
@@ -317,6 +325,13 @@ const HARMFUL: string[] = [
   'journalctl -M container -u nginx',
   'journalctl --root /mnt',
   'journalctl --file -',
+  'journalctl -F COREDUMP_ENVIRON',
+  'journalctl --output-fields=MESSAGE,COREDUMP_ENVIRON',
+  'coredumpctl dump 1234',
+  'coredumpctl debug',
+  'coredumpctl -o /tmp/core dump',
+  'lastlog -C -u bob',
+  'lastlog -S -u bob',
   'journalctl -nr',
   // logins, time, host names
   'loginctl terminate-session 3',
@@ -496,5 +511,68 @@ describe('the system family', () => {
     const verdict = await grammarVerdict(command);
     expect(verdict.kind).not.toBe('read');
     expect(verdict.reason).toMatch(reason);
+  });
+});
+
+/**
+ * ps reads an argv it cannot use a second time as BSD options, where `-e` is `e` (print
+ * environments). These accepted forms make the first reading fail (unknown users, conflicting
+ * formats, threads with forests): run against the real ps, none may print a process's environment.
+ */
+const PS_SECOND_PASS: string[] = [
+  'ps -e -u no-such-user',
+  'ps -e -u gitlab_runner',
+  'ps -ef -u root,nosuchuser1',
+  'ps -e -u www-data',
+  'ps -e -u tomcat',
+  'ps -ef -o args -u 0',
+  'ps -ef -o args -p 1',
+  'ps -ef -o args --sort=pid',
+  'ps -ef -o args --no-headers',
+  'ps -ef -o args -t nosuchtty',
+  'ps -eLf --forest',
+  'ps -eH -L',
+  'ps -ej -o comm',
+  'ps -el -o comm',
+  'ps -eZ -o comm',
+  'ps -ely',
+  'ps -ef -o args -w',
+  'ps -eo pid=X --format pid,comm= --pid 1',
+  'ps -e -o comm -C sleep',
+  'ps -e -G nosuchgroup',
+  'ps -ef -o badkeyword',
+  'ps -e --sort=badkey',
+  'ps -e --headers --no-headers',
+  'ps -ef x -o args',
+  'ps -eo args aux',
+];
+
+describe('ps never prints environments through its second (BSD) parse', () => {
+  const marker = `aals${process.pid}envmarker`;
+  let sleeper: ChildProcess | undefined;
+  const procps = spawnSync('ps', ['--version'], { encoding: 'utf8' }).stdout?.includes('procps') ?? false;
+
+  beforeAll(() => {
+    if (procps)
+      sleeper = spawn('sleep', ['60'], { env: { ...process.env, AALS_MARK: marker }, stdio: 'ignore' });
+  });
+  afterAll(() => {
+    sleeper?.kill();
+  });
+
+  test.each(PS_SECOND_PASS)('%s', async (command) => {
+    expect((await grammarVerdict(command)).kind).toBe('read');
+    if (!procps) return;
+    const out = spawnSync('ps', command.split(' ').slice(1), {
+      encoding: 'utf8',
+      env: { ...process.env, AALS_MARK: marker },
+    });
+    expect(`${out.stdout}${out.stderr}`).not.toContain(marker);
+  });
+
+  test('the marker is visible when the environment is asked for (the check can fail)', () => {
+    if (!procps) return;
+    const out = spawnSync('ps', ['-eTf', '--forest'], { encoding: 'utf8' });
+    expect(out.stdout).toContain(marker);
   });
 });

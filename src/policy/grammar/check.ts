@@ -107,6 +107,8 @@ function redirectRefusal(redirect: ShellRedirect): string | null {
   const target = redirect.target?.value ?? null;
   const text = `${redirect.fd ?? ''}${redirect.op}${redirect.target?.raw ?? ''}`;
   if (target === null) return `${text} feeds the command input AALS does not run unattended`;
+  if (redirect.fd !== null && !/^[12]$/.test(redirect.fd))
+    return `${text}: only standard output and error may be redirected`;
   if (redirect.op === '>&' && /^\d+$/.test(target)) return null;
   if (['>', '>>', '&>', '&>>', '<'].includes(redirect.op) && target === '/dev/null' && !redirect.target?.glob)
     return null;

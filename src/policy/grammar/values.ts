@@ -56,14 +56,26 @@ function plainPath(word: Word): boolean {
  * Names that are not files: gawk opens `/inet/tcp/…` as a network connection; devices bypass file
  * permissions or act when opened (`/dev/watchdog` arms a reboot); reading `/proc/kmsg` consumes it.
  */
-const SPECIAL = /^\/(inet[46]?(\/|$)|dev\/(?!null$|stdin$|zero$)|proc\/kmsg$)/;
+const SPECIAL = /^\/(inet[46]?(\/|$)|dev\/(?!null$|stdin$)|proc\/kmsg$)/;
+
+/**
+ * Where a content glob may point: logs, and kernel state under /proc and /sys with a literal last
+ * name (a pattern for the pid, then `status`). Anywhere else the shell could expand it to a key
+ * (`/etc/ssh/ssh_host_e` followed by a star).
+ */
+const CONTENT_GLOB = /^\/var\/log\/|^\/(proc|sys)\/.*\/[^/*?]+$/;
+
+/** `..` after a link is not `..` of the text (`/var/run/../etc` is `/etc`): the kernel follows links first. */
+const CLIMBS = /(^|\/)\.\.(\/|$)/;
 
 /** A file whose content the tool prints. */
 const contentPath: TypeCheck = (word, ctx) => {
   if (!plainPath(word)) return false;
   if (SPECIAL.test(normalizePath(word.value))) return `${word.value} is a device or network name, not a file`;
-  if (/(^|\/)\.\.(\/|$)/.test(word.value) && !word.value.startsWith('/'))
-    return `${word.value} climbs out of a directory AALS cannot see`;
+  if (CLIMBS.test(word.value))
+    return `${word.value} climbs with '..', which AALS cannot follow through links`;
+  if (word.glob && !CONTENT_GLOB.test(word.value))
+    return `${word.value} is a file pattern outside /var/log that could match credential files`;
   const secret = word.glob
     ? secretGlobMatch(word.value, ctx.secretPaths)
     : secretPathMatch(word.value, ctx.secretPaths);
@@ -104,8 +116,19 @@ function url(value: string, ctx: ValueContext): Check {
   const rest = scheme ? value.slice(scheme[0].length) : value;
   const authority = rest.split(/[/?#]/, 1)[0] ?? '';
   if (authority === '' || authority.includes('@') || /[\s\\]/.test(value)) return false;
-  return hostPort(authority, ctx);
+  const host = hostPort(authority, ctx);
+  if (host !== true) return host;
+  return SECRET_ENDPOINTS.test(rest.slice(authority.length))
+    ? `${value} is an API that answers with credentials or process memory`
+    : true;
 }
+
+/**
+ * Local HTTP endpoints that answer with secrets: Docker's container inspect (environment) and export,
+ * etcd and Consul key-value stores, Vault, Spring actuator env/heap/config, Go pprof, Kubernetes secrets.
+ */
+const SECRET_ENDPOINTS =
+  /\/containers\/[^/]+\/(json|export|archive)|\/(v2\/keys|v3\/kv|v1\/kv)\b|\/v1\/(secret|sys|auth|identity|cubbyhole)\b|actuator\/(env|heapdump|configprops|threaddump)|\/debug\/pprof|\/secrets\b/i;
 
 const TYPES: Record<string, TypeCheck> = {
   /** Any text the tool treats as data: a search pattern, a format, a label. */
@@ -136,7 +159,11 @@ const TYPES: Record<string, TypeCheck> = {
   /** kubectl resource types, `type/name`, and comma lists; anything about secrets is never auto. */
   'k8s-resource': (word) => {
     if (!/^[a-z0-9.-]+(\/[a-z0-9.-]+)?(,[a-z0-9.-]+(\/[a-z0-9.-]+)?)*$/i.test(word.value)) return false;
-    return /secret/i.test(word.value) ? `${word.value}: Kubernetes secrets hold credentials` : true;
+    // Secrets, and kinds that carry credentials in plain fields (OpenShift oauthclients, Rancher
+    // tokens, Cluster API kubeadmconfigs, service account tokens).
+    return /secret|token|oauth|credential|password|kubeadmconfig|bootstrap/i.test(word.value)
+      ? `${word.value}: this kind holds credentials`
+      : true;
   },
   selector: regex(/^[A-Za-z0-9_./=!,()\s-]{1,512}$/),
   /** kubectl -o: formats that print what get prints, never read a template from a file. */
@@ -145,14 +172,18 @@ const TYPES: Record<string, TypeCheck> = {
   ),
   path: contentPath,
   /** A path whose metadata (size, type, listing) is read, not its content. */
-  'meta-path': (word) => plainPath(word),
+  'meta-path': (word) => plainPath(word) && !CLIMBS.test(word.value),
   /** A directory read recursively. */
   tree: treePath,
   host: (word, ctx) => hostCheck(word.value, ctx),
   hostport: (word, ctx) => hostPort(word.value, ctx),
   url: (word, ctx) => url(word.value, ctx),
-  /** A DNS name to look up through the system resolver (the query, not a connection). */
+  /**
+   * A DNS name looked up through the system resolver (the query, not a connection; a server given
+   * with it, such as dig's `@server`, is checked as a host). An IP address is a reverse lookup.
+   */
   domain: regex(HOST_NAME),
+  'dns-name': (word) => HOST_NAME.test(word.value) || isIP(word.value) !== 0,
   sql: (word) => checkSql(word.value),
   /** psql -c: one statement or one describe command. */
   'psql-command': (word) => checkPsqlCommand(word.value),

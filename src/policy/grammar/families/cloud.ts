@@ -771,8 +771,13 @@ export const CLOUD: readonly ToolGrammar[] = [
         subcommands: {
           clusters: {
             subcommands: {
-              list: gc({ ...GCLOUD_LIST, ...GC_LOCATION }),
-              describe: gc(GC_LOCATION, ['gcloud-name']),
+              // masterAuth can hold the cluster's admin client key or basic-auth password.
+              list: guardedList(GC_LOCATION),
+              describe: gc(
+                GC_LOCATION,
+                ['gcloud-name'],
+                'a cluster description can hold its admin client key',
+              ),
             },
           },
           'node-pools': {
@@ -804,7 +809,9 @@ export const CLOUD: readonly ToolGrammar[] = [
       },
       config: {
         subcommands: {
-          list: gc({ ...GCLOUD_LIST, '--all': 'flag' }, ['gcloud-property?']),
+          // Not --all or --format: they print every property, proxy/password included (the default
+          // view is redacted by AALS on the way out).
+          list: { options: GCLOUD_LIST, operands: ['gcloud-property?'] },
           'get get-value': gc({}, ['gcloud-property']),
           configurations: { subcommands: { list: gc(GCLOUD_LIST) } },
         },

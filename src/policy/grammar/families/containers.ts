@@ -76,6 +76,7 @@ const TYPES = {
   /** `docker top CONTAINER -o pid,user,args`: ps output keywords. */
   'ps-format': /^[A-Za-z0-9%_,:=+-]{1,256}$/,
   'compose-project': /^[a-z0-9][a-z0-9_-]{0,62}$/,
+  'compose-file': /^\/(?!.*\/\.\.\/)[A-Za-z0-9_./-]{1,250}\.ya?ml$/,
   'compose-service': /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/,
   /** psgo descriptors of `podman top`; unknown ones make podman run ps(1) inside the container. */
   'podman-descriptor':
@@ -456,7 +457,8 @@ const CONTAINER_INSPECT: CommandNode = {
  */
 const COMPOSE: CommandNode = {
   options: {
-    '-f --file': 'path',
+    // A local compose file only: -f also takes `-`, oci:// and git URLs (remote includes).
+    '-f --file': 'compose-file',
     '-p --project-name': 'compose-project',
     '--project-directory': 'meta-path',
     '--profile': 'name',
@@ -914,8 +916,9 @@ const ETCDCTL: ToolGrammar = {
   subcommands: {
     endpoint: {
       subcommands: {
-        health: { options: { '--cluster': 'flag' }, operands: [] },
-        status: { options: { '--cluster': 'flag' }, operands: [] },
+        // Not --cluster: it connects to every member's advertised address, past --endpoints.
+        health: { operands: [] },
+        status: { operands: [] },
       },
     },
     member: { subcommands: { list: { operands: [] } } },

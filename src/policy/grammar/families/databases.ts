@@ -203,7 +203,8 @@ export const DATABASES: readonly ToolGrammar[] = [
       '--sni': 'name',
       '--cacert --cacertdir': 'meta-path',
       '--show-pushes': ['yes', 'no', 'y', 'n'],
-      '-c -e -2 -3 --tls --raw --no-raw --csv --json --quoted-json --verbose --no-auth-warning': 'flag',
+      // Not -c: cluster mode follows redirects to other nodes and sends them the password.
+      '-e -2 -3 --tls --raw --no-raw --csv --json --quoted-json --verbose --no-auth-warning': 'flag',
       '--stat --latency --latency-history --latency-dist --bigkeys --memkeys --hotkeys --scan': 'flag',
       '--help --version': 'flag',
     },
@@ -294,7 +295,8 @@ export const DATABASES: readonly ToolGrammar[] = [
     syntax: 'gnu',
     stdin: 'ignore',
     types: {
-      'rabbit-node': /^[A-Za-z0-9_-]{1,64}@(?:localhost|127\.0\.0\.1|[A-Za-z0-9_-]{1,63})$/,
+      // Only this host: a short name may resolve to another machine (and Erlang answers with the cookie).
+      'rabbit-node': /^[A-Za-z0-9_-]{1,64}@(?:localhost|127\.0\.0\.1)$/,
       'rabbit-vhost': /^[A-Za-z0-9_/.:-]{1,255}$/,
       'rabbit-info-item': /^[a-z_.]{1,64}$/,
     },

@@ -19,7 +19,6 @@ import type { CommandNode, ToolGrammar } from '../spec.js';
 // Shared value shapes (local types must be anchored regular expressions).
 
 const HOST_NAME = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\\.?';
-const IPV6 = '[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%[A-Za-z0-9_.-]{1,15})?';
 const DNS_TYPES =
   'a|aaaa|any|caa|cds|cdnskey|cname|dname|dnskey|ds|hinfo|https|loc|mx|naptr|ns|nsec|nsec3|nsec3param|ptr|rrsig|soa|spf|srv|sshfp|svcb|tlsa|txt|uri';
 const DNS_CLASSES = 'in|ch|chaos|hs|hesiod';
@@ -27,7 +26,6 @@ const DNS_CLASSES = 'in|ch|chaos|hs|hesiod';
 const anchored = (source: string, flags = ''): RegExp => new RegExp(`^(?:${source})$`, flags);
 
 /** A name to resolve or an address to look up in reverse (never a peer AALS connects to itself). */
-const DNS_NAME = anchored(`${HOST_NAME}|${IPV6}`);
 const DNS_TYPE = anchored(DNS_TYPES, 'i');
 const DNS_CLASS = anchored(DNS_CLASSES, 'i');
 const BOOL = ['yes', 'no', 'true', 'false', 'on', 'off', '1', '0'];
@@ -359,7 +357,6 @@ const ARP: ToolGrammar = {
   syntax: 'gnu',
   stdin: 'ignore',
   types: {
-    'dns-name': DNS_NAME,
     'arp-hw': /^(?:ether|inet|inet6|ax25|netrom|rose|arcnet|fddi|hippi|irda|x25|eui64|infiniband)$/,
   },
   // Display only: -d/--delete, -s/--set, -f/--file and -D/--use-device are not declared.
@@ -623,7 +620,8 @@ const DIG_ARG = anchored(
     DNS_CLASSES,
     '\\.',
     // A word dig reads as a type is a type: zone transfers (AXFR, IXFR, TYPE252…) are not declared.
-    `(?!(?:axfr|ixfr|type\\d+|class\\d+)\\.?$)${HOST_NAME}`,
+    // Query types and classes; the name itself is a dns-name (outside names wait for a human).
+    `(?!(?:axfr|ixfr|type\\d+|class\\d+)\\.?$)(?:${DNS_TYPES}|${DNS_CLASSES})`,
   ].join('|'),
   'i',
 );
@@ -643,7 +641,7 @@ const DIG: ToolGrammar = {
     '-x': 'ip',
     '-p': 'port',
   },
-  operands: ['dig-arg*'],
+  operands: ['dig-arg*', 'dns-name?', 'dig-arg*'],
 };
 
 const HOST: ToolGrammar = {
@@ -651,7 +649,7 @@ const HOST: ToolGrammar = {
   // isc_commandline_parse stops at the first operand: `host NAME [SERVER]`.
   syntax: 'posix',
   stdin: 'ignore',
-  types: { 'dns-name': DNS_NAME, 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
+  types: { 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
   // optstring "46aAc:dilnm:p:rst:vVwCDN:R:TUW:". Not declared: -l (zone transfer), -C (asks every
   // authoritative server), -m (memory debugging), -w (waits forever), -i/-n/-D.
   options: {
@@ -673,7 +671,6 @@ const NSLOOKUP: ToolGrammar = {
   syntax: 'words',
   stdin: 'refuse',
   types: {
-    'dns-name': DNS_NAME,
     'nslookup-opt': anchored(
       [
         `-(?:type|ty|querytype|query|q)=(?:${DNS_TYPES})`,
@@ -705,7 +702,7 @@ const RESOLVECTL: ToolGrammar = {
   program: 'resolvectl',
   syntax: 'gnu',
   stdin: 'ignore',
-  types: { 'dns-name': DNS_NAME, 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
+  types: { 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
   options: { ...DNS_OPTIONS, '-j': 'flag', '--json': ['pretty', 'short', 'off'] },
   operands: [],
   // Not declared: flush-caches, reset-statistics, reset-server-features, revert, monitor, and
@@ -724,7 +721,7 @@ const SYSTEMD_RESOLVE: ToolGrammar = {
   program: 'systemd-resolve',
   syntax: 'gnu',
   stdin: 'ignore',
-  types: { 'dns-name': DNS_NAME, 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
+  types: { 'dns-type': DNS_TYPE, 'dns-class': DNS_CLASS },
   // The compatibility front end: queries, --status, --statistics. Not declared: --flush-caches,
   // --reset-statistics, --reset-server-features, --set-*, --revert.
   options: { ...DNS_OPTIONS, '--status --statistics': 'flag' },
@@ -788,6 +785,8 @@ const WGET: ToolGrammar = {
     '-n': ['v'],
     '-O --output-document': ['-', '/dev/null'],
     '-T --timeout --connect-timeout --read-timeout --dns-timeout -w --wait': 'number',
+    // wget follows redirects (GET only, sending nothing local) to any host: a residual risk of
+    // docs/command-policy.md; --max-redirect=0 turns it off.
     '-t --tries --waitretry --max-redirect': 'uint',
     '-U --user-agent --header': 'text',
     '--method': ['GET', 'HEAD'],
@@ -929,8 +928,8 @@ const TCPDUMP: ToolGrammar = {
     '-s --snapshot-length': 'snaplen',
     '-Q --direction': ['in', 'out', 'inout'],
     '-r': 'path',
-    '-n -N -v -e -A -X -x -l -q -t -S -K --dont-verify-checksums -O --no-optimize -p --no-promiscuous-mode':
-      'flag',
+    // Not -A/-X/-x/-XX: payloads carry plaintext credentials (database, Redis, HTTP).
+    '-n -N -v -e -l -q -t -S -K --dont-verify-checksums -O --no-optimize -p --no-promiscuous-mode': 'flag',
     '-u -U --packet-buffered --number --immediate-mode -D --list-interfaces -L --list-data-link-types':
       'flag',
     '--version': 'flag',

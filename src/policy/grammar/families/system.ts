@@ -37,7 +37,9 @@ const JOURNAL_OUTPUT = [
 const SYSTEMD_BOOL = /^(1|0|yes|no|y|n|true|false|t|f|on|off)$/;
 
 /** Property names for `-p` (a comma list, or the option repeated). */
-const SYSTEMD_PROPERTIES = /^[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
+/** Property names; not Environment, EnvironmentFiles or the exec command lines (they hold credentials). */
+const SYSTEMD_PROPERTIES =
+  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*|Exec\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /** A login session ID, user, or seat as loginctl takes them. */
 const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
@@ -104,7 +106,10 @@ export const SYSTEM: readonly ToolGrammar[] = [
         operands: ['unit*'],
       },
       'list-dependencies list-jobs list-machines': { operands: ['unit*'] },
-      'status show': { operands: ['unit*'] },
+      status: { operands: ['unit*'] },
+      // Without -p, `show` prints every property, Environment= (passwords) among them. `cat` prints
+      // the unit files: an Environment= line there is redacted on the way out (a residual risk).
+      show: { operands: ['unit+'], requires: ['-p --property -P'] },
       cat: { operands: ['unit+'] },
       'is-active is-enabled': { operands: ['unit+'] },
       'is-failed whoami': { operands: ['unit*'] },
@@ -180,8 +185,9 @@ export const SYSTEM: readonly ToolGrammar[] = [
       'journal-time': /^[A-Za-z0-9 :.,+_/@-]{1,64}$/,
       priority: new RegExp(`^${JOURNAL_LEVEL}(\\.\\.${JOURNAL_LEVEL})?$`),
       facility: /^[a-z0-9]+(,[a-z0-9]+)*$/,
-      'field-list': /^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$/,
-      field: /^[A-Za-z0-9_]{1,64}$/,
+      // Not COREDUMP_ENVIRON: the environment of a crashed process.
+      'field-list': /^(?!(.*,)?COREDUMP_ENVIRON(,|$))[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$/,
+      field: /^(?!COREDUMP_ENVIRON$)[A-Za-z0-9_]{1,64}$/,
       cursor: /^[A-Za-z0-9=;]{1,512}$/,
       namespace: /^(\*|\+?[A-Za-z0-9_.-]{1,64})$/,
       // --file names journal files (journalctl expands its own globs); `-` (stdin) is left out.
@@ -707,7 +713,7 @@ export const SYSTEM: readonly ToolGrammar[] = [
     types: {
       fields: /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
       selection: /^[A-Za-z0-9_ =!<>~'"().,&|/%+-]{1,256}$/,
-      'lvm-name': /^[A-Za-z0-9_+.][A-Za-z0-9_+./-]*$/,
+      'lvm-name': /^[A-Za-z0-9_+./][A-Za-z0-9_+./-]*$/,
     },
     options: {
       '-a --all --noheadings --nosuffix --aligned --binary --nameprefixes --rows --unbuffered': 'flag',
@@ -739,6 +745,47 @@ export const SYSTEM: readonly ToolGrammar[] = [
       '--separator': 'text',
       '-S --select': 'selection',
       '--reportformat': ['basic', 'json', 'json_std'],
+    },
+    operands: ['lvm-name*'],
+  },
+  {
+    // The display forms of LVM (-C switches them to the report columns of lvs/vgs/pvs).
+    program: 'lvdisplay vgdisplay pvdisplay',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: {
+      fields: /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
+      selection: /^[A-Za-z0-9_ =!<>~'"().,&|/%+-]{1,256}$/,
+      'lvm-name': /^[A-Za-z0-9_+./][A-Za-z0-9_+./-]*$/,
+    },
+    options: {
+      '-a --all -c --colon -C --columns -m --maps -s --short -v --verbose -q --quiet --readonly': 'flag',
+      '--noheadings --nosuffix --aligned --foreign --shared --nolocking -P --partial': 'flag',
+      '-o --options -O --sort': 'fields',
+      '--units': [
+        'r',
+        'R',
+        'h',
+        'H',
+        'b',
+        'B',
+        's',
+        'S',
+        'k',
+        'K',
+        'm',
+        'M',
+        'g',
+        'G',
+        't',
+        'T',
+        'p',
+        'P',
+        'e',
+        'E',
+      ],
+      '--separator': 'text',
+      '-S --select': 'selection',
     },
     operands: ['lvm-name*'],
   },
@@ -947,6 +994,32 @@ export const SYSTEM: readonly ToolGrammar[] = [
       '--time-format': ['notime', 'short', 'full', 'iso'],
     },
     operands: ['tty-or-user*'],
+  },
+  {
+    // Not declared: -C/--clear and -S/--set (write the lastlog file), -R/--root.
+    program: 'lastlog',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'user-range': /^([a-z_][a-z0-9_.-]{0,31}\$?|\d{1,10}(-\d{0,10})?|-\d{1,10})$/ },
+    options: { '-b --before -t --time': 'uint', '-u --user': 'user-range' },
+    operands: [],
+  },
+  {
+    // Not declared: dump (writes the core, memory included), debug/gdb (runs a debugger),
+    // -o/--output, --debugger, -A/--debugger-arguments, -F/--field (COREDUMP_ENVIRON holds the
+    // crashed process's environment), --root, --image.
+    program: 'coredumpctl',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'journal-time': /^[A-Za-z0-9 :.,+_/@-]{1,64}$/, 'core-match': /^([A-Za-z0-9_.@:/+-]{1,256})$/ },
+    options: {
+      '-1 -r --reverse -q --quiet --no-pager --no-legend --all': 'flag',
+      '-S --since -U --until': 'journal-time',
+      '--json': ['pretty', 'short', 'off'],
+    },
+    // Bare `coredumpctl` lists.
+    operands: [],
+    subcommands: { 'list info': { operands: ['core-match*'] } },
   },
   {
     // Not declared: -c/--read-clear, -C/--clear, -D/--console-off, -E/--console-on,

@@ -15,7 +15,8 @@ const FORBIDDEN = new Set(
   FLUSH RESET SET LOAD INTO OUTFILE DUMPFILE PURGE OPTIMIZE REPAIR INSTALL UNINSTALL SHUTDOWN HANDLER
   PREPARE DEALLOCATE SAVEPOINT RELEASE ROLLBACK COMMIT BEGIN START SHARE NOWAIT SKIP ATTACH DETACH
   PRAGMA IMPORT EXPORT BACKUP RESTORE CHECKPOINT DISCARD SECURITY DEFINER RETURNING CONNECT USE
-  SOURCE SYSTEM DELIMITER PROCEDURE FUNCTION TRIGGER SERVER PLUGIN RECURSIVE UESCAPE`
+  SOURCE SYSTEM DELIMITER PROCEDURE FUNCTION TRIGGER SERVER PLUGIN RECURSIVE UESCAPE NEXT
+  LASTVAL PREVIOUS`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -53,9 +54,12 @@ const PAREN_KEYWORDS = new Set(
   ),
 );
 
-/** Credential tables and columns: password hashes, user mappings, replication and FDW passwords, app secrets. */
+/**
+ * Credential tables, settings and columns: password hashes, user mappings, replication and FDW
+ * connection strings (with their passwords), archive commands (cloud keys), query logs, app secrets.
+ */
 const SECRET_NAMES =
-  /^(pg_authid|pg_shadow|pg_user_mappings?|pg_user_mapping|pg_subscription|pg_foreign_server|user_mapping_options|global_priv|subconninfo|srvoptions|umoptions|\w*master_info|\w*_info_repository|authentication_string|password\w*|passwd|\w*_password|\w*secret\w*|\w*token\w*|\w*credential\w*|api_?key\w*|private_key\w*)$/i;
+  /^(grants|primary_conninfo|archive_command|restore_command|archive_cleanup_command|recovery_end_command|pg_settings|pg_file_settings|general_log|slow_log|servers|pg_authid|pg_shadow|pg_user_mappings?|pg_user_mapping|pg_subscription|pg_foreign_server|user_mapping_options|global_priv|subconninfo|srvoptions|umoptions|\w*master_info|\w*_info_repository|authentication_string|password\w*|passwd|\w*_password|\w*secret\w*|\w*token\w*|\w*credential\w*|api_?key\w*|private_key\w*)$/i;
 
 type Token = { kind: 'word' | 'string' | 'quoted' | 'number' | 'punct'; text: string };
 
@@ -67,7 +71,7 @@ const MAX_LENGTH = 8192;
  * `\gexec`, `\i`, `\set`, `\c`) is refused.
  */
 const PSQL_DESCRIBE =
-  /^\\(l|d|dt|di|ds|dv|dm|dn|du|dg|dx|db|df|dp|dE|dy|dconfig|conninfo)\+?S?( [A-Za-z0-9_.*"]{1,128})?$/;
+  /^\\(l|d|dt|di|ds|dv|dm|dn|du|dg|dx|db|df|dp|dE|dy|conninfo)\+?S?( [A-Za-z0-9_.*"]{1,128})?$/;
 
 export function checkPsqlCommand(text: string): boolean | string {
   return PSQL_DESCRIBE.test(text.trim()) || checkSql(text);
@@ -96,6 +100,9 @@ export function checkSql(text: string): boolean | string {
     if (token.kind !== 'word') continue;
     const upper = token.text.toUpperCase();
     if (FORBIDDEN.has(upper) && !(show && upper !== 'USER')) return false;
+    // `SHOW ALL` prints every setting, primary_conninfo's password included.
+    if (show && upper === 'ALL' && i === 1)
+      return 'SHOW ALL prints the replication connection string with its password';
     // `mysql . user`: the schema and the table as separate tokens.
     if (
       /^(user|global_priv)$/i.test(token.text) &&
@@ -104,7 +111,7 @@ export function checkSql(text: string): boolean | string {
     )
       return `the query reads mysql.${token.text}, which holds credentials`;
     const bare = token.text.split('.').at(-1) ?? '';
-    if (SECRET_NAMES.test(bare) || /^mysql\.user$/i.test(token.text))
+    if (SECRET_NAMES.test(bare) || /^mysql\./i.test(token.text))
       return `the query reads ${token.text}, which holds credentials`;
     // `SHOW CREATE USER` prints the password hash.
     if (upper === 'USER' && tokens[i - 1]?.text.toUpperCase() === 'CREATE') return false;
