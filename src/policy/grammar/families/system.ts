@@ -1237,8 +1237,7 @@ export const SYSTEM: readonly ToolGrammar[] = [
     },
   },
   {
-    // Ceph's CLI reads commands from stdin when given none: bare `ceph` (needed for `ceph -s`) reads
-    // an empty stdin under AALS, and a piped stdin is refused. Not declared: -c/--conf, -k/--keyring, -n/--name, --id, -i/--in-file, -o/--out-file, -m (monitor
+    // Ceph's CLI reads commands from stdin when given none, so it needs a command or -s. Not declared: -c/--conf, -k/--keyring, -n/--name, --id, -i/--in-file, -o/--out-file, -m (monitor
     // address), auth *, config-key *, config dump, and every command that changes the cluster.
     program: 'ceph',
     syntax: 'gnu',
@@ -1250,6 +1249,7 @@ export const SYSTEM: readonly ToolGrammar[] = [
       '--connect-timeout': 'uint',
     },
     operands: [],
+    requires: ['<subcommand> -s --status --version -v'],
     subcommands: {
       status: { operands: [] },
       health: { operands: ['detail?'] },
