@@ -104,7 +104,6 @@ const SAFE: string[] = [
   'gcloud compute disks list --project my-proj',
   'gcloud compute operations list --limit 10 --sort-by "~insertTime"',
   'gcloud container clusters list --project my-proj',
-  'gcloud container clusters describe prod --region us-central1',
   'gcloud container node-pools list --cluster prod --zone us-central1-a',
   "gcloud logging read 'severity>=ERROR AND resource.type=k8s_container' --limit 50 --freshness 1h --format json",
   "gcloud logging read 'resource.type=gce_instance' --limit 10 --order desc --project my-proj",
@@ -163,6 +162,8 @@ const SAFE: string[] = [
 ];
 
 const HARMFUL: string[] = [
+  // Red team: masterAuth can hold the cluster's admin client key.
+  'gcloud container clusters describe prod --region us-central1',
   // AWS: paramfiles (file://, fileb://, URLs), endpoints, debug logging, input files
   'aws ec2 describe-instances --filters file:///etc/shadow',
   'aws ec2 describe-instances --instance-ids file:///etc/shadow',

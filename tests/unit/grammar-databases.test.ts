@@ -81,7 +81,6 @@ const SAFE: string[] = [
   'redis-cli CONFIG GET maxmemory',
   'redis-cli config get maxmemory-policy',
   'redis-cli CLUSTER INFO',
-  'redis-cli -c cluster nodes',
   'redis-cli TTL user:42',
   'redis-cli TYPE queue:jobs',
   'redis-cli LLEN queue:jobs',
@@ -103,7 +102,6 @@ const SAFE: string[] = [
   // SQLite
   "sqlite3 -readonly /var/lib/app/app.db 'SELECT count(*) FROM jobs'",
   "sqlite3 -readonly -header -column app.db 'SELECT * FROM jobs ORDER BY id DESC LIMIT 5'",
-  'sqlite3 -readonly /var/lib/grafana/grafana.db .tables',
   "sqlite3 -readonly -json db.sqlite 'SELECT name FROM sqlite_master'",
   "sqlite3 -readonly db.sqlite '.schema jobs'",
   // RabbitMQ and Kafka
@@ -112,7 +110,6 @@ const SAFE: string[] = [
   'rabbitmqctl -p /prod list_queues name messages_ready messages_unacknowledged',
   'rabbitmqctl cluster_status',
   'rabbitmqctl list_connections --formatter json',
-  'rabbitmqctl -n rabbit@node1 list_vhosts',
   'kafka-topics.sh --bootstrap-server localhost:9092 --describe --topic orders',
   'kafka-topics --bootstrap-server 127.0.0.1:9092 --list',
   'kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group billing',
@@ -120,6 +117,10 @@ const SAFE: string[] = [
 ];
 
 const HARMFUL: string[] = [
+  // Red team: cluster mode follows redirects to other nodes; grafana.db holds credentials; a short node name may be another host.
+  'redis-cli -c cluster nodes',
+  'sqlite3 -readonly /var/lib/grafana/grafana.db .tables',
+  'rabbitmqctl -n rabbit@node1 list_vhosts',
   // PostgreSQL: other statements, meta-commands, files, variables, outside hosts, credentials, stdin
   "psql -c '\\! id'",
   "psql -c 'SELECT 1; DROP TABLE t'",

@@ -124,7 +124,7 @@ describe('argv matching', () => {
     ['gotool -A get pods', /'-A' is not an option AALS knows/],
     ['gotool --verbose=false get pods', /gives a value/],
     ['gotool delete pods', /'delete' is not a subcommand/],
-    ['gotool get secrets', /secrets hold credentials/],
+    ['gotool get secrets', /secrets: this kind holds credentials/],
     ['gotool get pods -o go-template-file=/etc/shadow', /is not a valid k8s-output/],
     ['gotool config', /needs a subcommand AALS knows \(view\)/],
     ['wordtool /var/log -delete', /'-delete' is not what it expects/],

@@ -64,6 +64,46 @@ const BOOL = ['yes', 'no', 'true', 'false', 'on', 'off', '1', '0'];
 /** A cgroup path under the hierarchy root (`/system.slice/nginx.service`); no `.`/`..` segments. */
 const CGROUP = /^\/(?:[A-Za-z0-9_@:\\+-][A-Za-z0-9_.@:\\+-]*\/?)*$/;
 
+// ── Shared by the everyday reads below ───────────────────────────────────────────────────────────
+/**
+ * A file a tool opens, for tools whose operands cannot be the built-in `path`: binutils expand an
+ * `@file` word into options read from that file (and quote it back in errors). Never a leading
+ * `-`, `@` or `~`; never `.`/`..` segments (but a leading `./`) or `//` (so the device names below cannot be spelled
+ * another way); never a device, /sys, /proc/kcore or /proc/kmsg (opening some devices acts: a
+ * watchdog arms a reboot).
+ */
+const OPENED_FILE =
+  /^(?![-@~])(?!.*\/\/)(?!.*\/\.\.?(?:\/|$))(?!\.\.(?:\/|$))(?!\/(?:dev|sys|inet[46]?)(?:\/|$))(?!\/proc\/(?:kcore|kmsg)$)[^\0\n]{1,4096}$/;
+/** Program names looked up in PATH (which, whereis). */
+const COMMAND_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+@:-]{0,127}$/;
+/**
+ * A yq expression, for both yq programs a host may have: mikefarah's Go yq (its own jq-like
+ * language) and the Python yq (kislyuk's jq wrapper, Debian's `yq` package), which hands it to jq.
+ * - Neither may read the environment (`env`, `strenv`, `envsubst`, jq's `$ENV`), load files (`load`,
+ *   `load_str`, `load_xml`, `load_props`, `load_base64`; jq's `import`/`include`), evaluate a string
+ *   as an expression (`eval` could assemble `load` from pieces) or run programs (`system`, off
+ *   unless --security-enable-system-operator): refused as substrings anywhere, case-insensitively,
+ *   because mikefarah's lexer matches its keywords without word boundaries (`1load(…)`).
+ * - mikefarah's yq reads its first argument as a FILE when a file of that name exists (relative to
+ *   the home directory AALS runs in), and as an expression file when it also ends in `.yq`. So the
+ *   expression must not be able to name a file: no `/` except inside ` // ` (jq's alternative
+ *   operator, spaces around it); either a character no file name in a home directory carries
+ *   (space, `|`, brackets, quotes, `=`, `,`, `$`, …) or a dotted path of at least two keys
+ *   (`.spec.replicas`) with no key that names credential files (`.my.cnf`, `.erlang.cookie`); a
+ *   single key (`.pgpass`, `.netrc`, `.vault-token`) or a bare word is refused.
+ */
+const YQ_EXPR = new RegExp(
+  '^(?![\\s\\S]*(?:load|env|eval|system|import|include|modulemeta|get_search_list|get_prog_origin|get_jq_origin|input_filename|\\$__prog_args))' +
+    '(?![\\s\\S]*\\.yq$)' +
+    '(?![\\s\\S]*[\\x00-\\x08\\x0b-\\x1f\\x7f])' +
+    '(?![\\s\\S]*(?:^|[^\\s/])/)(?![\\s\\S]*/(?:[^\\s/]|$))' +
+    '(?:\\.\\.?' +
+    '|(?![\\s\\S]*(?:secret|credential|passw|token|histor|key|pem|cnf|pgpass|netrc|rc(?:\\.|$)|p12|pfx|jks|kdbx|tfstate|shadow|cookie|priv|cfg|boto|vault|auth|kube|login|cert|crt|id_))' +
+    '\\.[A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z_][A-Za-z0-9_-]*)+' +
+    '|(?!-)(?=[\\s\\S]*[\\s|()[\\]{}"\'=,<>!+*:;$?])[\\s\\S]{1,1024})$',
+  'i',
+);
+
 export const OPS: readonly ToolGrammar[] = [
   // ── Processes, limits and runtimes ─────────────────────────────────────────────────────────────
   {
@@ -800,5 +840,551 @@ export const OPS: readonly ToolGrammar[] = [
     stdin: 'ignore',
     options: { '--version': 'flag' },
     operands: [],
+  },
+  // ── Identity, locale and time zones ────────────────────────────────────────────────────────────
+  {
+    program: 'groups',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    options: { '--help --version': 'flag' },
+    operands: ['user*'],
+  },
+  {
+    // glibc's argp. Operands are category or keyword names to print (`locale -k LC_TIME`,
+    // `locale charmap`); locale never sets anything.
+    program: 'locale',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'locale-item': /^[A-Za-z][A-Za-z0-9_-]{0,63}$/ },
+    options: {
+      '-a --all-locales -m --charmaps -c --category-name -k --keyword-name -v --verbose': 'flag',
+      '-V --version -? --help --usage': 'flag',
+    },
+    operands: ['locale-item*'],
+  },
+  {
+    // The zone is a name under /usr/share/zoneinfo (or a POSIX TZ string such as EST5EDT), never a
+    // path: zdump would open any file a leading `/` or a `..` names.
+    program: 'zdump',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: {
+      'tz-name': /^[A-Za-z][A-Za-z0-9_+-]{0,63}(?:\/[A-Za-z0-9_+-]{1,63}){0,2}$/,
+      'zdump-years': /^-?\d{1,5}(?:,-?\d{1,5})?$/,
+      'zdump-times': /^-?\d{1,12}(?:,-?\d{1,12})?$/,
+    },
+    options: {
+      '-v -V -i --version --help': 'flag',
+      '-c': 'zdump-years',
+      '-t': 'zdump-times',
+    },
+    operands: ['tz-name*'],
+  },
+  {
+    // util-linux 2.38 (getopt "acefGg:hLl:no:prsuVyzZ"; newer adds -J and -H). Not declared:
+    // --wtmp-file, --btmp-file, --lastlog-file, --lastlog2-file (read other files). -p prints only
+    // whether a password is set, locked or its hash method, never the hash.
+    program: 'lslogins',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { columns: COLUMNS },
+    options: {
+      '-a --acc-expiration -c --colon-separate -e --export -f --failed -G --supp-groups': 'flag',
+      '-L --last -n --newline --noheadings --notruncate --output-all -p --pwd -r --raw': 'flag',
+      '-s --system-accs -u --user-accs -y --shell -Z --context -z --print0 -J --json': 'flag',
+      '-H --list-columns -V --version -h --help': 'flag',
+      '-g --groups -l --logins': 'names',
+      '-o --output': 'columns',
+      '--time-format': ['short', 'full', 'iso'],
+    },
+    operands: ['user?'],
+  },
+
+  // ── File metadata: ACLs, attributes, capabilities, path walks ──────────────────────────────────
+  {
+    // acl's getfacl ("aceEsRLPtpndvh"): extended attributes only, never the file content; -R walks
+    // a tree listing ACLs. An operand `-` reads the names to look at from standard input.
+    program: 'getfacl',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-a --access -c --omit-header -e --all-effective -E --no-effective -s --skip-base': 'flag',
+      '-R --recursive -L --logical -P --physical -t --tabular -p --absolute-names -n --numeric': 'flag',
+      '-d --default --one-file-system -v --version -h --help': 'flag',
+    },
+    operands: ['meta-path+'],
+  },
+  {
+    // e2fsprogs ("RVadlpv"): the flags ioctl, which e2p only issues on regular files and
+    // directories (it lstat()s first), so a device is never opened. Without an operand it lists the
+    // working directory's entries.
+    program: 'lsattr',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    options: { '-R -V -a -d -l -p -v': 'flag' },
+    operands: ['meta-path*'],
+  },
+  {
+    program: 'namei',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    options: {
+      '-x --mountpoints -m --modes -o --owners -l --long -n --nosymlinks -v --vertical': 'flag',
+      '-h --help -V --version': 'flag',
+    },
+    operands: ['meta-path+'],
+  },
+  {
+    // libcap's getcap (getopt "rvhnl": -l prints the licence, -n the namespace root uid, -r
+    // recurses). File capabilities are an extended attribute.
+    program: 'getcap',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    options: { '-r -v -h -n -l': 'flag' },
+    operands: ['meta-path+'],
+  },
+
+  // ── Processes and namespaces ───────────────────────────────────────────────────────────────────
+  {
+    // util-linux lsns ("JlPp:o:nruhVt:T::WQ:H"; -T takes an optional attached value). Not
+    // declared: -Q/--filter (an expression language).
+    program: 'lsns',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { columns: COLUMNS, 'lsns-tree': /^(?:parent|owner|process)$/ },
+    options: {
+      '-J --json -l --list -n --noheadings --output-all -r --raw -u --notruncate -W --nowrap': 'flag',
+      '-P --persistent -H --list-columns -h --help -V --version': 'flag',
+      '-o --output': 'columns',
+      '-p --task': 'pid',
+      '-t --type': ['mnt', 'net', 'ipc', 'user', 'pid', 'uts', 'cgroup', 'time'],
+      '-T --tree': '[lsns-tree]',
+    },
+    operands: ['uint?'],
+  },
+  {
+    // The link /proc/PID/cwd, printed as a path.
+    program: 'pwdx',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    options: { '-h --help -V --version': 'flag' },
+    operands: ['pid+'],
+  },
+  {
+    // psmisc's own parser: short clusters, exact long names, options anywhere, -n's value always the
+    // next word. Not declared: -k/--kill (with -i/--interactive and -w/--writeonly, which only
+    // qualify the kill) and the -SIGNAL words (-9, -HUP). A name is a file (stat only) or a local
+    // port such as 80/tcp; never a `port,host,port` spec (fuser resolves the host: a DNS query),
+    // so no commas.
+    program: 'fuser',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'fuser-name': /^(?![-~])(?!.*,)[^\0\n]{1,4096}$/ },
+    options: {
+      '-a --all -c -m --mount -M --ismountpoint -s --silent -u --user -v --verbose -f': 'flag',
+      '-I --inode -4 --ipv4 -6 --ipv6 -l --list-signals -V --version -h --help': 'flag',
+      '-n --namespace': ['file', 'tcp', 'udp'],
+    },
+    operands: ['fuser-name*'],
+  },
+  {
+    // `kill -l`/`kill -L` only translate or list signal names: in bash's and dash's builtins (the
+    // executor's /bin/sh) and in procps' /bin/kill, the listing mode never signals anything, and
+    // its operands are signal numbers, exit statuses (137) or names. The option must come first:
+    // `kill 1234 -l` signals 1234 in the shells, so parsing stops at the first operand, and an
+    // operand is at most three digits or a signal name, never a PID.
+    program: 'kill',
+    syntax: 'posix',
+    stdin: 'ignore',
+    types: { 'signal-spec': /^(?:\d{1,3}|(?:SIG)?[A-Z][A-Z0-9]{0,9}(?:[+-]\d{1,2})?)$/ },
+    options: { '-l -L': 'flag' },
+    requires: ['-l -L'],
+    operands: ['signal-spec*'],
+  },
+
+  // ── Hardware sensors and udev ──────────────────────────────────────────────────────────────────
+  {
+    // lm-sensors ("hsvfAc:uj"). Not declared: -s/--set (writes the limits of the config to the
+    // chips), -c/--config-file (another configuration, which names chip set statements).
+    program: 'sensors',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'sensors-chip': /^[A-Za-z0-9_*]+(?:-[A-Za-z0-9_*]+){0,4}$/ },
+    options: {
+      '-A --no-adapter -u -j -f --fahrenheit -B --bus-list -v --version -h --help': 'flag',
+    },
+    operands: ['sensors-chip*'],
+  },
+  {
+    // Only info (the udev database and sysfs attributes), monitor (a stream of events, stopped by
+    // the executor's timeout) and settle (waits for the event queue). Not declared: trigger (replays
+    // events: rules run programs and change devices), control, test and test-builtin (run rules),
+    // hwdb, lock, verify, cat, wait; info -c/--cleanup-db (deletes the database) and -w.
+    program: 'udevadm',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: {
+      'udev-device':
+        /^(?:\/(?:dev|sys)\/(?!.*\/\.\.?(?:\/|$))[A-Za-z0-9_.:@+,=-][A-Za-z0-9_.:@+,=/-]{0,254}|[A-Za-z0-9_.:@\\-]{1,255}\.device)$/,
+      'udev-syspath': /^\/(?!.*\/\.\.?(?:\/|$))[A-Za-z0-9_.:@+,=-][A-Za-z0-9_.:@+,=/-]{0,254}$/,
+      'udev-devname': /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.:@+,=/-]{1,255}$/,
+      'udev-prefix': /^[A-Za-z_][A-Za-z0-9_]{0,63}$/,
+      'udev-keys': /^[A-Za-z0-9_]{1,64}(?:,[A-Za-z0-9_]{1,64})*$/,
+      'udev-match': /^[A-Za-z0-9_.:-]{1,64}(?:\/[A-Za-z0-9_.:-]{1,64})?$/,
+    },
+    subcommands: {
+      info: {
+        options: {
+          '-r --root -a --attribute-walk -t --tree -x --export -e --export-db --value --no-pager': 'flag',
+          '-h --help -V --version': 'flag',
+          '-q --query': ['name', 'symlink', 'path', 'property', 'env', 'all'],
+          '-p --path': 'udev-syspath',
+          '-n --name': 'udev-devname',
+          '-P --export-prefix': 'udev-prefix',
+          '--property': 'udev-keys',
+          '-d --device-id-of-file': 'meta-path',
+        },
+        operands: ['udev-device*'],
+      },
+      monitor: {
+        options: {
+          '-p --property -e --environment -k --kernel -u --udev -h --help -V --version': 'flag',
+          '-s --subsystem-match -t --tag-match': 'udev-match',
+        },
+        operands: [],
+      },
+      settle: {
+        options: { '-t --timeout': 'duration', '-h --help -V --version': 'flag' },
+        operands: [],
+      },
+    },
+  },
+
+  // ── Compressed files, to standard output only ──────────────────────────────────────────────────
+  {
+    // Decompressing to standard output only: -d and -c are both required (without -c xz replaces
+    // each file.xz with file; the operation mode is the last of -z/-d/-t/-l given, so only -d is
+    // declared). Not declared: --files/--files0 (read the names from a file), -S, -z, -t, -l.
+    program: 'xz',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout --to-stdout -k --keep -f --force -q --quiet': 'flag',
+      '-v --verbose -Q --no-warn --single-stream --ignore-check --no-sparse': 'flag',
+      '-T --threads': 'uint',
+      '-F --format': ['auto', 'xz', 'lzma', 'lzip'],
+    },
+    requires: ['-d --decompress --uncompress', '-c --stdout --to-stdout'],
+    operands: ['path*'],
+  },
+  {
+    // unxz is xz --decompress: -c makes it print instead of replacing the files.
+    program: 'unxz',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout --to-stdout -k --keep -f --force -q --quiet': 'flag',
+      '-v --verbose -Q --no-warn --single-stream --ignore-check --no-sparse': 'flag',
+      '-T --threads': 'uint',
+    },
+    requires: ['-c --stdout --to-stdout'],
+    operands: ['path*'],
+  },
+  {
+    // lzcat is xz --format=lzma --decompress --stdout.
+    program: 'lzcat',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: { '-q --quiet -v --verbose -k --keep -f --force --single-stream': 'flag' },
+    operands: ['path*'],
+  },
+  {
+    // bzip2's own parser: clustered flags, exact long names, no option takes a value. -d and -c
+    // are both required; -z and -t are not declared (the mode is the last one given).
+    program: 'bzip2',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress -c --stdout -k --keep -f --force -s --small -q --quiet -v --verbose': 'flag',
+    },
+    requires: ['-d --decompress', '-c --stdout'],
+    operands: ['path*'],
+  },
+  {
+    program: 'bunzip2',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress -c --stdout -k --keep -f --force -s --small -q --quiet -v --verbose': 'flag',
+    },
+    requires: ['-c --stdout'],
+    operands: ['path*'],
+  },
+  {
+    // lz4 reads a second operand as the OUTPUT file (`lz4 -d in.lz4 out`), so one operand at most,
+    // with -d and -c. Not declared: -m/-r (each input to its own output file), --rm, -D (a
+    // dictionary file), -z, -t, --list, -b (benchmarks).
+    program: 'lz4',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout --to-stdout -k --keep -f --force': 'flag',
+      '-q --quiet -v --verbose --no-sparse': 'flag',
+    },
+    requires: ['-d --decompress --uncompress', '-c --stdout --to-stdout'],
+    operands: ['path?'],
+  },
+  {
+    program: 'unlz4',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout --to-stdout -k --keep -f --force': 'flag',
+      '-q --quiet -v --verbose --no-sparse': 'flag',
+    },
+    requires: ['-c --stdout --to-stdout'],
+    operands: ['path?'],
+  },
+  {
+    // lz4cat is lz4 -dcfm: every operand is an input, all of them to standard output.
+    program: 'lz4cat',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: { '-q --quiet -v --verbose': 'flag' },
+    operands: ['path*'],
+  },
+  {
+    // zstd: -d and -c. Not declared: -o and --output-dir-* (write files), --rm (deletes the
+    // input), -r, --filelist (names from a file), -D and --patch-from (other files), --trace (writes
+    // a log), -l and -t.
+    program: 'zstd',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout -k --keep -f --force -q --quiet -v --verbose': 'flag',
+      '--no-progress --no-check': 'flag',
+    },
+    requires: ['-d --decompress --uncompress', '-c --stdout'],
+    operands: ['path*'],
+  },
+  {
+    program: 'unzstd',
+    syntax: 'gnu',
+    stdin: 'data',
+    options: {
+      '-d --decompress --uncompress -c --stdout -k --keep -f --force -q --quiet -v --verbose': 'flag',
+      '--no-progress --no-check': 'flag',
+    },
+    requires: ['-c --stdout'],
+    operands: ['path*'],
+  },
+  {
+    // Info-ZIP unzip, listing and testing only: one of -l, -v, -t, -z (the archive comment) or -Z
+    // (ZipInfo mode, which never extracts; -Z must be the first option or unzip refuses it) is
+    // required, and no extracting option (-p, -c, -f, -u, -d, -o, -x, …) is declared; -T (sets the
+    // archive's time stamp) and -M (pager) are not either. Then come the member names to list.
+    program: 'unzip',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'zip-member': /^(?![-@])[^\0\n]{1,1024}$/ },
+    options: { '-l -v -t -z -q -Z -C': 'flag' },
+    requires: ['-l -v -t -z -Z'],
+    operands: ['path', 'zip-member*'],
+  },
+  {
+    // ZipInfo never extracts. Not declared: -M (pager), -x (exclusion list).
+    program: 'zipinfo',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'zip-member': /^(?![-@])[^\0\n]{1,1024}$/ },
+    options: { '-1 -2 -s -m -l -v -h -t -T -z -C': 'flag' },
+    operands: ['path', 'zip-member*'],
+  },
+
+  // ── Binaries and commands ──────────────────────────────────────────────────────────────────────
+  {
+    // Headers, segments, sections, symbols, notes, relocations, the dynamic section and version
+    // information: the structure of an ELF file, never its bytes. Not declared: -x/-p/-R (dump
+    // section contents), -w/--debug-dump and -P (follow debug links into other files, through
+    // debuginfod when configured), --ctf*, --sframe, --dwarf-*. Operands are not `path`: binutils
+    // expand an `@file` argument into options read from the file.
+    // ldd is left out on purpose: with some loaders it runs the program it inspects.
+    program: 'readelf',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: {
+      'elf-file': OPENED_FILE,
+      'demangle-style': /^(?:none|auto|gnu-v3|java|gnat|dlang|rust)$/,
+    },
+    options: {
+      '-a --all -h --file-header -l --program-headers --segments -S --section-headers --sections': 'flag',
+      '-g --section-groups -t --section-details -e --headers -s --syms --symbols --dyn-syms': 'flag',
+      '--lto-syms -n --notes -r --relocs -u --unwind -d --dynamic -V --version-info': 'flag',
+      '-A --arch-specific -c --archive-index -D --use-dynamic -I --histogram -W --wide': 'flag',
+      '-T --silent-truncation -L --lint --enable-checks -C --no-demangle -H --help -v --version': 'flag',
+      '--recurse-limit --no-recurse-limit': 'flag',
+      '--demangle': '[demangle-style]',
+      '-U --unicode': [
+        'd',
+        'l',
+        'e',
+        'x',
+        'h',
+        'i',
+        'default',
+        'locale',
+        'escape',
+        'hex',
+        'highlight',
+        'invalid',
+      ],
+      '--sym-base': ['0', '8', '10', '16'],
+    },
+    operands: ['elf-file+'],
+  },
+  {
+    // debianutils' which (getopts "a") or GNU which: program names only. Not declared: GNU which's
+    // --read-alias/--read-functions (parse definitions from standard input).
+    program: 'which',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'command-name': COMMAND_NAME },
+    options: { '-a --all': 'flag' },
+    operands: ['command-name+'],
+  },
+  {
+    // util-linux whereis. Not declared: -B/-M/-S (directory lists ended by -f).
+    program: 'whereis',
+    syntax: 'gnu',
+    stdin: 'ignore',
+    types: { 'command-name': COMMAND_NAME },
+    options: { '-b -m -s -u -l -h --help -V --version': 'flag' },
+    operands: ['command-name*'],
+  },
+
+  // ── Searching and structured files ─────────────────────────────────────────────────────────────
+  {
+    // ripgrep: like grep -r, so the paths are trees, and at least one is required (with none rg
+    // searches the working directory, the identity's home, or its standard input). Not declared:
+    // --pre and --pre-glob (run a program on each file), -z/--search-zip (runs decompressors),
+    // -f/--file and --ignore-file (read other files), -L/--follow (follows symlinks out of the
+    // tree), --hostname-bin (runs a program), --hyperlink-format, --type-add/--type-clear, --colors.
+    // rg reads a config file only from RIPGREP_CONFIG_PATH, which the executor's fixed environment
+    // does not set.
+    program: 'rg',
+    syntax: 'gnu',
+    stdin: 'data',
+    types: {
+      'rg-type': /^[A-Za-z0-9_+-]{1,32}$/,
+      'rg-size': /^\d{1,12}[KMG]?$/,
+      'rg-encoding': /^[A-Za-z0-9_-]{1,32}$/,
+      'rg-sort': /^(?:none|path|modified|accessed|created)$/,
+    },
+    options: {
+      '-e --regexp': 'pattern',
+      '-i --ignore-case -s --case-sensitive -S --smart-case -F --fixed-strings -w --word-regexp': 'flag',
+      '-x --line-regexp -v --invert-match -U --multiline --multiline-dotall -P --pcre2': 'flag',
+      '-n --line-number -N --no-line-number -l --files-with-matches --files-without-match': 'flag',
+      '-c --count --count-matches -o --only-matching -H --with-filename -I --no-filename': 'flag',
+      '--hidden -. --no-hidden -u --unrestricted --no-ignore --no-ignore-vcs --no-ignore-dot': 'flag',
+      '--no-ignore-parent --no-ignore-global --no-ignore-exclude --no-ignore-files --one-file-system': 'flag',
+      '-a --text --binary --no-binary --null-data --crlf -0 --null -b --byte-offset --column': 'flag',
+      '--no-column --heading --no-heading --vimgrep --json -p --pretty --trim --passthru --stats': 'flag',
+      '--no-messages --no-ignore-messages -q --quiet --line-buffered --block-buffered --no-config': 'flag',
+      '--include-zero --glob-case-insensitive --no-context-separator --no-unicode --files': 'flag',
+      '--type-list -h --help -V --version': 'flag',
+      '-A --after-context -B --before-context -C --context -m --max-count': 'uint',
+      '-d --max-depth --maxdepth -M --max-columns -j --threads': 'uint',
+      '--max-columns-preview': 'flag',
+      '--max-filesize': 'rg-size',
+      '-g --glob --iglob': 'text',
+      '-t --type -T --type-not': 'rg-type',
+      '-r --replace --context-separator --field-match-separator --field-context-separator': 'text',
+      '--path-separator': 'text',
+      '-E --encoding': 'rg-encoding',
+      '--color': ['never', 'auto', 'always', 'ansi'],
+      '--sort --sortr': 'rg-sort',
+      '--engine': ['default', 'pcre2', 'auto'],
+    },
+    operands: ['pattern', 'tree+'],
+    // The first key given wins: with --files or --type-list there is no pattern; with -e the
+    // pattern is not an operand.
+    operandsWith: {
+      '--type-list': [],
+      '--files': ['tree+'],
+      '-e --regexp': ['tree+'],
+    },
+  },
+  {
+    // Two different programs are installed as yq: mikefarah's (Go, cobra flags, the default
+    // command `eval`/`e`, or `eval-all`/`ea`) and kislyuk's (Python; hands the filter and every
+    // option it does not know to jq). Only options that read the same in both, or that one of them
+    // rejects with an error, are declared; the expression's type (YQ_EXPR above) holds for both.
+    // Not declared: -i/--inplace/--in-place (rewrite the file), -s/--split-exp (writes a file per
+    // result), --from-file and -f (mikefarah's front matter is kislyuk's jq --from-file), --expression,
+    // --security-enable-system-operator, -L, --arg/--args/--rawfile/--slurpfile (jq: other files).
+    program: 'yq',
+    syntax: 'pflag',
+    stdin: 'data',
+    types: {
+      'yq-command': /^(?:eval|e|eval-all|ea)$/,
+      'yq-expr': YQ_EXPR,
+    },
+    options: {
+      '-r -e --exit-status -n --null-input -N --no-doc -C --colors -M --no-colors -P --prettyPrint': 'flag',
+      '-j -0 --nul-output -y --yaml-output -c -S --unwrapScalar -v --verbose -V --version': 'flag',
+      '--security-disable-env-ops --security-disable-file-ops --header-preprocess': 'flag',
+      '-I --indent': 'uint',
+      '-o --output-format': [
+        'auto',
+        'a',
+        'yaml',
+        'y',
+        'kyaml',
+        'json',
+        'j',
+        'props',
+        'p',
+        'xml',
+        'x',
+        'csv',
+        'c',
+        'tsv',
+        't',
+        'toml',
+        'hcl',
+        'shell',
+        's',
+        'sh',
+        'lua',
+        'l',
+        'ini',
+        'uri',
+        'base64',
+      ],
+      '-p --input-format': [
+        'auto',
+        'a',
+        'yaml',
+        'y',
+        'json',
+        'j',
+        'props',
+        'p',
+        'xml',
+        'x',
+        'csv',
+        'c',
+        'tsv',
+        't',
+        'toml',
+        'lua',
+        'l',
+        'ini',
+        'uri',
+        'base64',
+      ],
+    },
+    operands: ['yq-command?', 'yq-expr', 'path*'],
   },
 ];

@@ -37,9 +37,9 @@ const JOURNAL_OUTPUT = [
 const SYSTEMD_BOOL = /^(1|0|yes|no|y|n|true|false|t|f|on|off)$/;
 
 /** Property names for `-p` (a comma list, or the option repeated). */
-/** Property names; not Environment, EnvironmentFiles or the exec command lines (they hold credentials). */
+/** Property names; not Environment, EnvironmentFiles, credentials or the Exec* command lines (they hold secrets). */
 const SYSTEMD_PROPERTIES =
-  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*|Exec\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
+  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*|Exec(Start|Stop|Reload|Condition)\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /** A login session ID, user, or seat as loginctl takes them. */
 const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
