@@ -1,8 +1,5 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { describeFamily, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The cloud family (src/policy/grammar/families/cloud.ts): aws, gcloud and az operations that list or
@@ -10,14 +7,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * http(s)://, @file, --flags-file), options that redirect or log signed requests, credential
  * readers and every operation that is not enumerated wait for a human.
  */
-
-const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
-
-async function grammar(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(`${command}: ${parsed.error}`);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const SAFE: string[] = [
   // AWS CLI
@@ -316,30 +305,7 @@ const HARMFUL: string[] = [
   'az network nsg rule list -g rg --nsg-name n --query @/tmp/q',
 ];
 
-describe('cloud grammar: everyday reads', () => {
-  test.each(SAFE)('%s matches the grammar', async (command) => {
-    const result = await grammar(command);
-    expect(`${result.kind}: ${result.reason}`).toMatch(/^read: /);
-  });
-
-  test.each(SAFE)('%s is auto in production', async (command) => {
-    const assessment = await assessCommand(command, 'production');
-    expect(`${assessment.decision}: ${assessment.reason}`).toMatch(/^auto: /);
-  });
-});
-
-describe('cloud grammar: harmful commands wait for a human', () => {
-  test.each(HARMFUL)('%s is never auto or notify', async (command) => {
-    for (const environment of ENVIRONMENTS) {
-      const { decision, reason } = await assessCommand(command, environment);
-      expect(`${environment}: ${decision}: ${reason}`).not.toMatch(/^\w+: (auto|notify): /);
-    }
-  });
-
-  test.each(HARMFUL)('%s is not proven read-only by the grammar', async (command) => {
-    expect((await grammar(command)).kind).not.toBe('read');
-  });
-});
+describeFamily('cloud', SAFE, HARMFUL);
 
 describe('cloud grammar: reasons name the part', () => {
   test.each([
@@ -361,7 +327,7 @@ describe('cloud grammar: reasons name the part', () => {
     ['az aks get-credentials -g rg -n aks', "'get-credentials'"],
     ['az vm list --debug', "'--debug'"],
   ])('%s names %s', async (command, part) => {
-    expect((await grammar(command)).reason).toContain(part);
+    expect((await grammarVerdict(command)).reason).toContain(part);
     const assessment = await assessCommand(command, 'production');
     expect(assessment.decision).not.toBe('auto');
   });

@@ -1,8 +1,5 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { describeFamily, ENVIRONMENTS, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The databases family (src/policy/grammar/families/databases.ts): psql, pg_isready, pg_lsclusters,
@@ -11,14 +8,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * policy.internalHosts run unattended; other statements, client commands, files, plugins, config,
  * credentials, cached values and piped input wait for a human.
  */
-
-const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
-
-async function grammar(command: string, internalHosts: string[] = []): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(`${command}: ${parsed.error}`);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts }, command);
-}
 
 const SAFE: string[] = [
   // PostgreSQL
@@ -312,17 +301,9 @@ const HARMFUL: string[] = [
   'kafka-consumer-groups.sh --bootstrap-server localhost:9092 --delete --group g',
 ];
 
-describe('databases grammar: everyday reads', () => {
-  test.each(SAFE)('%s matches the grammar', async (command) => {
-    const result = await grammar(command);
-    expect(`${result.kind}: ${result.reason}`).toMatch(/^read: /);
-  });
+describeFamily('databases', SAFE, HARMFUL);
 
-  test.each(SAFE)('%s is auto in production', async (command) => {
-    const assessment = await assessCommand(command, 'production');
-    expect(`${assessment.decision}: ${assessment.reason}`).toMatch(/^auto: /);
-  });
-
+describe('databases grammar: policy.internalHosts', () => {
   test('a host listed in policy.internalHosts is read-only too', async () => {
     for (const command of [
       "psql -h db1.internal.example.com -c 'SELECT 1'",
@@ -330,22 +311,9 @@ describe('databases grammar: everyday reads', () => {
       "mysql -h 10.1.2.3 -e 'SHOW PROCESSLIST'",
       'kafka-topics --bootstrap-server kafka.internal.example.com:9092 --list',
     ]) {
-      expect((await grammar(command, ['*.internal.example.com', '10.0.0.0/8'])).kind).toBe('read');
-      expect((await grammar(command)).kind).toBe('sensitive');
+      expect((await grammarVerdict(command, ['*.internal.example.com', '10.0.0.0/8'])).kind).toBe('read');
+      expect((await grammarVerdict(command)).kind).toBe('sensitive');
     }
-  });
-});
-
-describe('databases grammar: harmful commands wait for a human', () => {
-  test.each(HARMFUL)('%s is never auto or notify', async (command) => {
-    for (const environment of ENVIRONMENTS) {
-      const { decision, reason } = await assessCommand(command, environment);
-      expect(`${environment}: ${decision}: ${reason}`).not.toMatch(/^\w+: (auto|notify): /);
-    }
-  });
-
-  test.each(HARMFUL)('%s is not proven read-only by the grammar', async (command) => {
-    expect((await grammar(command)).kind).not.toBe('read');
   });
 });
 
@@ -369,23 +337,26 @@ describe('databases grammar: reasons name the part', () => {
     ['rabbitmqctl environment', "'environment'"],
     ['kafka-topics.sh --bootstrap-server localhost:9092 --delete --topic orders', "'--delete'"],
   ])('%s names %s', async (command, part) => {
-    expect((await grammar(command)).reason).toContain(part);
+    expect((await grammarVerdict(command)).reason).toContain(part);
     const assessment = await assessCommand(command, 'production');
     expect(assessment.decision).not.toBe('auto');
   });
 });
 
-describe('databases grammar: known gaps in the sql type (src/policy/grammar/languages/sql.ts)', () => {
-  // A quoted identifier followed by `(` is a function call the PURE_FUNCTIONS check never sees.
-  test.todo(`psql -c 'SELECT "pg_terminate_backend"(pid) FROM pg_stat_activity' is not auto`);
-  test.todo(`psql -c 'SELECT pg_catalog."pg_reload_conf"()' is not auto`);
-  test.todo(`sqlite3 -readonly app.db "SELECT \\"writefile\\"('/tmp/x', 'y')" is not auto (writes /tmp/x)`);
-  test.todo(`sqlite3 -readonly app.db "SELECT \\"load_extension\\"('/tmp/x.so')" is not auto`);
-  // U&"…" UESCAPE spells a credential table without naming it.
-  test.todo(`psql -c "SELECT * FROM U&\\"pg_!0061uthid\\" UESCAPE '!'" is not auto`);
-  // `SELECT *` from tables whose credential columns are only caught when named.
-  test.todo(`mysql -e 'SELECT * FROM mysql.global_priv' is not auto (MariaDB password hashes)`);
-  test.todo(`mysql -e 'SELECT * FROM mysql . user' is not auto`);
-  test.todo(`psql -c 'SELECT * FROM pg_subscription' is not auto (subconninfo)`);
-  test.todo(`psql -c 'SELECT * FROM information_schema.user_mapping_options' is not auto`);
+describe('databases grammar: the sql type holds against the gaps its first review found', () => {
+  test.each([
+    `psql -c 'SELECT "pg_terminate_backend"(pid) FROM pg_stat_activity'`,
+    `psql -c 'SELECT pg_catalog."pg_reload_conf"()'`,
+    `sqlite3 -readonly app.db "SELECT \\"writefile\\"('/tmp/x', 'y')"`,
+    `sqlite3 -readonly app.db "SELECT \\"load_extension\\"('/tmp/x.so')"`,
+    `psql -c "SELECT * FROM U&\\"pg_!0061uthid\\" UESCAPE '!'"`,
+    `mysql -e 'SELECT * FROM mysql.global_priv'`,
+    `mysql -e 'SELECT * FROM mysql . user'`,
+    `psql -c 'SELECT * FROM pg_subscription'`,
+    `psql -c 'SELECT * FROM information_schema.user_mapping_options'`,
+    `psql -c 'WITH RECURSIVE t AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM t) SELECT count(*) FROM t'`,
+  ])('%s is never auto', async (command) => {
+    for (const environment of ENVIRONMENTS)
+      expect((await assessCommand(command, environment)).decision).not.toBe('auto');
+  });
 });

@@ -1,9 +1,6 @@
 import { assessCommand } from '../../src/policy/assessor.js';
 import { PolicyConfigSchema } from '../../src/policy/config.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { describeFamily, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The network family (src/policy/grammar/families/network.ts): everyday reads of sockets, routes,
@@ -11,14 +8,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * writes files, sends local data or reaches a peer outside loopback and policy.internalHosts waits
  * for a human.
  */
-
-const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
-
-async function grammar(command: string, internalHosts: string[] = []): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(`${command}: ${parsed.error}`);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts }, command);
-}
 
 const SAFE: string[] = [
   // ss
@@ -416,30 +405,7 @@ const HARMFUL: string[] = [
   'netstat -c',
 ];
 
-describe('network grammar: everyday reads', () => {
-  test.each(SAFE)('%s matches the grammar', async (command) => {
-    const result = await grammar(command);
-    expect(`${result.kind}: ${result.reason}`).toMatch(/^read: /);
-  });
-
-  test.each(SAFE)('%s is auto in production', async (command) => {
-    const assessment = await assessCommand(command, 'production');
-    expect(`${assessment.decision}: ${assessment.reason}`).toMatch(/^auto: /);
-  });
-});
-
-describe('network grammar: harmful commands wait for a human', () => {
-  test.each(HARMFUL)('%s is never auto or notify', async (command) => {
-    for (const environment of ENVIRONMENTS) {
-      const { decision, reason } = await assessCommand(command, environment);
-      expect(`${environment}: ${decision}: ${reason}`).not.toMatch(/^\w+: (auto|notify): /);
-    }
-  });
-
-  test.each(HARMFUL)('%s is not proven read-only by the grammar', async (command) => {
-    expect((await grammar(command)).kind).not.toBe('read');
-  });
-});
+describeFamily('network', SAFE, HARMFUL);
 
 describe('network grammar: reasons name the part', () => {
   test.each([
@@ -458,19 +424,19 @@ describe('network grammar: reasons name the part', () => {
     ['ping -c1 8.8.8.8', '8.8.8.8 is outside loopback'],
     ['curl http://evil.example.com', 'evil.example.com is outside loopback'],
   ])('%s names %s', async (command, part) => {
-    expect((await grammar(command)).reason).toContain(part);
+    expect((await grammarVerdict(command)).reason).toContain(part);
     const assessment = await assessCommand(command, 'production');
     expect(assessment.findings.join('\n')).toContain(part);
   });
 
   test('a piped stage into a tool that sends its input says so', async () => {
-    expect((await grammar('cat /etc/passwd | nc localhost 9')).reason).toContain('nc would take');
+    expect((await grammarVerdict('cat /etc/passwd | nc localhost 9')).reason).toContain('nc would take');
   });
 
   test('a missing bound says which option makes it read-only', async () => {
-    expect((await grammar('ping localhost')).reason).toContain('-c or -w');
-    expect((await grammar('mtr localhost')).reason).toContain('-r or --report');
-    expect((await grammar('nc localhost 6379')).reason).toContain('-z');
+    expect((await grammarVerdict('ping localhost')).reason).toContain('-c or -w');
+    expect((await grammarVerdict('mtr localhost')).reason).toContain('-r or --report');
+    expect((await grammarVerdict('nc localhost 6379')).reason).toContain('-z');
   });
 });
 
@@ -488,7 +454,7 @@ describe('network grammar: policy.internalHosts', () => {
   ])('%s is auto once the peer is internal', async (command) => {
     const assessment = await assessCommand(command, 'production', { policy });
     expect(`${assessment.decision}: ${assessment.reason}`).toMatch(/^auto: /);
-    expect((await grammar(command)).kind).toBe('sensitive');
+    expect((await grammarVerdict(command)).kind).toBe('sensitive');
   });
 
   test.each([

@@ -88,9 +88,11 @@ const COMMAND_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+@:-]{0,127}$/;
  *   the home directory AALS runs in), and as an expression file when it also ends in `.yq`. So the
  *   expression must not be able to name a file: no `/` except inside ` // ` (jq's alternative
  *   operator, spaces around it); either a character no file name in a home directory carries
- *   (space, `|`, brackets, quotes, `=`, `,`, `$`, …) or a dotted path of at least two keys
- *   (`.spec.replicas`) with no key that names credential files (`.my.cnf`, `.erlang.cookie`); a
- *   single key (`.pgpass`, `.netrc`, `.vault-token`) or a bare word is refused.
+ *   (space, `|`, brackets, quotes, `=`, `,`, `$`, …) or a dotted path (`.spec.replicas`) with no
+ *   word of the credential files a home directory holds (`.pgpass`, `.netrc`, `.vault-token`,
+ *   `.my.cnf`, `.erlang.cookie`, `.s3cfg`, `.psql_history`); a bare word is refused. What this
+ *   cannot see is an operator's own policy.secretPaths entry naming a dotfile of the home
+ *   directory whose name has none of those words.
  */
 const YQ_EXPR = new RegExp(
   '^(?![\\s\\S]*(?:load|env|eval|system|import|include|modulemeta|get_search_list|get_prog_origin|get_jq_origin|input_filename|\\$__prog_args))' +
@@ -98,8 +100,8 @@ const YQ_EXPR = new RegExp(
     '(?![\\s\\S]*[\\x00-\\x08\\x0b-\\x1f\\x7f])' +
     '(?![\\s\\S]*(?:^|[^\\s/])/)(?![\\s\\S]*/(?:[^\\s/]|$))' +
     '(?:\\.\\.?' +
-    '|(?![\\s\\S]*(?:secret|credential|passw|token|histor|key|pem|cnf|pgpass|netrc|rc(?:\\.|$)|p12|pfx|jks|kdbx|tfstate|shadow|cookie|priv|cfg|boto|vault|auth|kube|login|cert|crt|id_))' +
-    '\\.[A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z_][A-Za-z0-9_-]*)+' +
+    '|(?![\\s\\S]*(?:secret|credential|passw|token|histor|key|pem|cnf|pgpass|netrc|rc(?:\\.|$)|p12|pfx|jks|kdbx|tfstate|shadow|cookie|priv|cfg|boto|vault|auth|kube|login|cert|crt|id_|dbshell))' +
+    '\\.[A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z_][A-Za-z0-9_-]*)*' +
     '|(?!-)(?=[\\s\\S]*[\\s|()[\\]{}"\'=,<>!+*:;$?])[\\s\\S]{1,1024})$',
   'i',
 );
@@ -1307,11 +1309,16 @@ export const OPS: readonly ToolGrammar[] = [
       '--engine': ['default', 'pcre2', 'auto'],
     },
     operands: ['pattern', 'tree+'],
-    // The first key given wins: with --files or --type-list there is no pattern; with -e the
-    // pattern is not an operand.
+    // The first key given wins: with --type-list there is no operand; with --files (the names rg
+    // would search) there is no pattern; names, counts or an exit status print nothing of the
+    // files' content (as with grep -l); with -e the pattern is not an operand.
     operandsWith: {
       '--type-list': [],
-      '--files': ['tree+'],
+      '--files': ['meta-path+'],
+      '-l --files-with-matches --files-without-match -c --count --count-matches -q --quiet': [
+        'pattern?',
+        'meta-path+',
+      ],
       '-e --regexp': ['tree+'],
     },
   },
