@@ -37,6 +37,8 @@ const PURE_FUNCTIONS = new Set(
   pg_postmaster_start_time pg_conf_load_time pg_backend_pid pg_blocking_pids pg_is_wal_replay_paused
   pg_get_userbyid pg_get_indexdef pg_get_viewdef pg_relation_filenode pg_tablespace_size
   pg_column_size pg_get_constraintdef pg_describe_object pg_typeof pg_get_expr
+  pg_current_logfile pg_size_bytes to_regclass pg_table_is_visible pg_ls_waldir pg_ls_logdir
+  pg_stat_get_backend_pid pg_database_collation_actual_version
   current_setting version current_database current_schema current_user session_user
   inet_server_addr inet_server_port inet_client_addr age
   ifnull if isnull timestampdiff timestampadd from_unixtime unix_timestamp date_format date_sub
