@@ -100,7 +100,7 @@ const MUTATIONS: Record<string, Mutation> = {
   'piped into a shell': (w) => `${w.join(' ')} | sh`,
   background: (w) => `${w.join(' ')} &`,
   subshell: (w) => `(${w.join(' ')})`,
-  'glob as an option': (w, p) => at(w, p, '-*'),
+  'glob as an option': (w, p) => asOption(w, p, '-*'),
   'tilde path': (w, p) => at(w, p, '~root/.ssh/id_rsa'),
 };
 

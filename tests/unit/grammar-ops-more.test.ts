@@ -1,11 +1,8 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
 import { OPS } from '../../src/policy/grammar/families/ops.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
 import { grammarRegistry } from '../../src/policy/grammar/registry.js';
 import { ToolGrammarSchema } from '../../src/policy/grammar/spec.js';
-import type { EnvironmentName } from '../../src/policy/policy.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { describeFamily } from '../support/grammar-family.js';
 
 /**
  * The everyday reads added to the ops family: identity and locale, file metadata (ACLs,
@@ -15,14 +12,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * writing, extracting, loading files or the environment, running programs and reaching credential
  * files wait for a human in every environment.
  */
-
-const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-
-async function grammarVerdict(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const SAFE: string[] = [
   // identity, locale, time zones
@@ -40,6 +29,8 @@ const SAFE: string[] = [
   'zdump -c 2024,2026 America/New_York',
   'zdump -V -c 2025 Asia/Tokyo Europe/London',
   'zdump America/Argentina/Buenos_Aires',
+  'zdump /etc/localtime',
+  'zdump -v /usr/share/zoneinfo/Europe/Berlin',
   'lslogins',
   'lslogins -u',
   'lslogins -s --noheadings',
@@ -195,6 +186,8 @@ const HARMFUL: string[] = [
   'locale -a > /tmp/locales',
   'zdump /etc/shadow',
   'zdump ../../etc/shadow',
+  'zdump /dev/watchdog',
+  'zdump /usr/share/zoneinfo/../../../etc/shadow',
   'lslogins --wtmp-file /tmp/x',
   'lslogins --btmp-file=/var/log/btmp.1',
   'lslogins --lastlog-file /tmp/ll',
@@ -224,6 +217,7 @@ const HARMFUL: string[] = [
   'fuser 80,evil.example.com,443/tcp',
   'fuser -n tcp 80,evil.example.com',
   'fuser -nk tcp 80',
+  'fuser -ntcp -k 80',
   'kill 1234',
   'kill -9 1234',
   'kill -l 9 -9 1234',
@@ -362,42 +356,13 @@ describe('ops grammar (everyday reads): the declarations are valid and unique', 
   });
 });
 
-describe('ops grammar (everyday reads): the printing forms run by themselves in production', () => {
-  test.each(SAFE)('%s', async (command) => {
-    const verdict = await grammarVerdict(command);
-    expect({ command, kind: verdict.kind, reason: verdict.reason }).toEqual({
-      command,
-      kind: 'read',
-      reason: expect.any(String),
-    });
-    const assessment = await assessCommand(command, 'production');
-    expect({ command, decision: assessment.decision, reason: assessment.reason }).toEqual({
-      command,
-      decision: 'auto',
-      reason: expect.any(String),
-    });
-  });
-});
-
-describe('ops grammar (everyday reads): kills, writes, extraction, other files, programs and secrets never run by themselves', () => {
-  test.each(HARMFUL)('%s', async (command) => {
-    const parsed = await parseShell(command);
-    if (parsed.ok) {
-      expect({ command, kind: (await grammarVerdict(command)).kind }).not.toEqual({ command, kind: 'read' });
-    }
-    for (const environment of ENVIRONMENTS) {
-      const assessment = await assessCommand(command, environment);
-      expect({ command, environment, decision: assessment.decision }).not.toEqual(
-        expect.objectContaining({ decision: expect.stringMatching(/^(auto|notify)$/) }),
-      );
-    }
-  });
-});
+describeFamily('ops (everyday reads)', SAFE, HARMFUL);
 
 describe('ops grammar (everyday reads): the refusal names the part it did not recognise', () => {
   test.each([
     ['fuser -k /var/log/syslog', /'-k' is not an option/],
-    ['kill 1234', /read-only only with -l or -L/],
+    ['kill -9 1234', /'-9' is not an option/],
+    ['kill 1234', /'1234' is not what it expects/],
     ['kill -l 1234', /'1234' is not what it expects/],
     ['sensors -s', /'-s' is not an option/],
     ['udevadm trigger', /'trigger' is not a subcommand/],

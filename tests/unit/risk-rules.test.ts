@@ -157,7 +157,8 @@ describe('program rules beyond the table', () => {
     ['parted -s /dev/sda rm 1', 'CRITICAL'],
     ['dpkg -l nginx', 'READ_ONLY'],
     ['apt-get upgrade -y', 'HIGH_RISK'],
-    ['kill -l', 'HIGH_RISK'], // kill is not in the grammar at all
+    ['kill -l', 'READ_ONLY'], // listing signal names; a PID never fits the grammar
+    ['kill -l 1234', 'HIGH_RISK'],
     ['kill 1', 'CRITICAL'],
     ['pkill -9 .', 'CRITICAL'],
     ['python3 -m json.tool /tmp/x.json', 'HIGH_RISK'], // interpreters are never read-only

@@ -865,13 +865,15 @@ export const OPS: readonly ToolGrammar[] = [
     operands: ['locale-item*'],
   },
   {
-    // The zone is a name under /usr/share/zoneinfo (or a POSIX TZ string such as EST5EDT), never a
-    // path: zdump would open any file a leading `/` or a `..` names.
+    // The zone is a name under /usr/share/zoneinfo (or a POSIX TZ string such as EST5EDT), or the
+    // files /etc/localtime and /usr/share/zoneinfo/…; never another path: zdump opens whatever file
+    // a leading `/` or a `..` names (a device acts when opened).
     program: 'zdump',
     syntax: 'gnu',
     stdin: 'ignore',
     types: {
-      'tz-name': /^[A-Za-z][A-Za-z0-9_+-]{0,63}(?:\/[A-Za-z0-9_+-]{1,63}){0,2}$/,
+      'tz-name':
+        /^(?::?[A-Za-z][A-Za-z0-9_+-]{0,63}(?:\/[A-Za-z0-9_+-]{1,63}){0,2}|\/etc\/localtime|\/usr\/share\/zoneinfo(?:\/[A-Za-z0-9_+-]{1,63}){1,3})$/,
       'zdump-years': /^-?\d{1,5}(?:,-?\d{1,5})?$/,
       'zdump-times': /^-?\d{1,12}(?:,-?\d{1,12})?$/,
     },
@@ -883,7 +885,7 @@ export const OPS: readonly ToolGrammar[] = [
     operands: ['tz-name*'],
   },
   {
-    // util-linux 2.38 (getopt "acefGg:hLl:no:prsuVyzZ"; newer adds -J and -H). Not declared:
+    // util-linux (getopt_long "acefGg:HhJLl:no:prsuVyzZ"; 2.38 lacks -H and -J). Not declared:
     // --wtmp-file, --btmp-file, --lastlog-file, --lastlog2-file (read other files). -p prints only
     // whether a password is set, locked or its hash method, never the hash.
     program: 'lslogins',
@@ -973,8 +975,8 @@ export const OPS: readonly ToolGrammar[] = [
     operands: ['pid+'],
   },
   {
-    // psmisc's own parser: short clusters, exact long names, options anywhere, -n's value always the
-    // next word. Not declared: -k/--kill (with -i/--interactive and -w/--writeonly, which only
+    // psmisc's own parser: short clusters, exact long names, options anywhere; -n always takes the
+    // next word (an attached `-ntcp` is ignored) and fuser rejects any but file, tcp and udp. Not declared: -k/--kill (with -i/--interactive and -w/--writeonly, which only
     // qualify the kill) and the -SIGNAL words (-9, -HUP). A name is a file (stat only) or a local
     // port such as 80/tcp; never a `port,host,port` spec (fuser resolves the host: a DNS query),
     // so no commas.
