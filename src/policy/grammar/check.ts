@@ -4,16 +4,16 @@ import { type MatchResult, matchArgv, type TypedWord } from './match.js';
 import type { GrammarRegistry } from './registry.js';
 import type { ValueContext, Word } from './values.js';
 
-/**
- * The allowlist's verdict on a whole command line: `read` only for one pipeline whose every stage is
- * a program of the grammar, matched word for word, with no assignments and no redirections but to
- * /dev/null. The first part that is not recognised is named in the reason.
- */
 /** The verdict, and for a read-only command the file patterns (`stage:argument`) the shell may expand. */
 export type ScriptResult = MatchResult & { expand?: ReadonlySet<string> };
 
 const PATH_TYPES = new Set(['path', 'meta-path', 'tree']);
 
+/**
+ * The allowlist's verdict on a whole command line: `read` only for one pipeline whose every stage is
+ * a program of the grammar, matched word for word, with no assignments and no redirections but to
+ * /dev/null. The first part that is not recognised is named in the reason.
+ */
 export function checkScript(
   script: ShellScript,
   registry: GrammarRegistry,
