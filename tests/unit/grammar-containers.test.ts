@@ -1,24 +1,11 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
-import type { EnvironmentName } from '../../src/policy/policy.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { ENVIRONMENTS, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The containers family of the read-only grammar (kubectl, helm, docker and compose, podman, crictl,
  * etcdctl, kubeadm): everyday reads run by themselves in production; writes, hidden verbs, config
  * and plugin loading, other servers and credential material never do, in any environment.
  */
-
-const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-
-/** The grammar's verdict alone, without the harm classifier. */
-async function grammarVerdict(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const PKI =
   '--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key';

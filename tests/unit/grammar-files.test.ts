@@ -1,9 +1,5 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
-import type { EnvironmentName } from '../../src/policy/policy.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { ENVIRONMENTS, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The files family of the read-only grammar (cat, head, tail, grep, zcat, sort, awk, sed, jq, find,
@@ -11,15 +7,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * production; writes, program and script loading, hidden values, credential files and recursive
  * reads of secret trees never do, in any environment.
  */
-
-const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-
-/** The grammar's verdict alone, without the harm classifier. */
-async function grammarVerdict(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const SAFE: string[] = [
   // reading files

@@ -1,11 +1,9 @@
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
 import { OPS } from '../../src/policy/grammar/families/ops.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
 import { grammarRegistry } from '../../src/policy/grammar/registry.js';
 import { ToolGrammarSchema } from '../../src/policy/grammar/spec.js';
-import type { EnvironmentName } from '../../src/policy/policy.js';
 import { parseShell } from '../../src/policy/shell-parser.js';
+import { ENVIRONMENTS, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The ops family of the read-only grammar (storage, firewall front-ends, runtimes, services,
@@ -13,15 +11,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * partitions, wipes, enables swap, changes firewall rules, sets clocks or limits, starts or signals
  * services, loads another config, or reaches an outside host waits for a human in any environment.
  */
-
-const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-
-/** The grammar's verdict alone, without the harm classifier. */
-async function grammarVerdict(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const SAFE: string[] = [
   // processes, limits, runtimes

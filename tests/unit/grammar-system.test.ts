@@ -1,12 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { assessCommand } from '../../src/policy/assessor.js';
-import { checkScript } from '../../src/policy/grammar/check.js';
 import { SYSTEM } from '../../src/policy/grammar/families/system.js';
-import type { MatchResult } from '../../src/policy/grammar/match.js';
-import { grammarRegistry } from '../../src/policy/grammar/registry.js';
 import { ToolGrammarSchema } from '../../src/policy/grammar/spec.js';
-import type { EnvironmentName } from '../../src/policy/policy.js';
-import { parseShell } from '../../src/policy/shell-parser.js';
+import { ENVIRONMENTS, grammarVerdict } from '../support/grammar-family.js';
 
 /**
  * The system family (src/policy/grammar/families/system.ts): systemd, the journal, processes,
@@ -15,15 +11,6 @@ import { parseShell } from '../../src/policy/shell-parser.js';
  * a file, loads settings from a file, reaches another host or prints credentials waits for a human
  * in every environment.
  */
-
-const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-
-/** The grammar's verdict alone, without the harm classifier. */
-async function grammarVerdict(command: string): Promise<MatchResult> {
-  const parsed = await parseShell(command);
-  if (!parsed.ok) throw new Error(`${command}: ${parsed.error}`);
-  return checkScript(parsed.script, grammarRegistry(), { secretPaths: [], internalHosts: [] }, command);
-}
 
 const SAFE: string[] = [
   // systemctl
