@@ -60,9 +60,9 @@ describe('ground truth', () => {
     expect(unattended).toEqual([]);
   });
 
-  test(`at most ${MAX_OVER_BLOCKED} safe rows wait for a human in production`, async () => {
+  test(`at most ${MAX_OVER_BLOCKED} safe rows of the independent table wait for a human in production`, async () => {
     const blocked: string[] = [];
-    for (const row of safe) {
+    for (const row of safe.filter((r) => r.kind !== 'overblock')) {
       const { decision, reason } = await assessCommand(row.command, 'production');
       if (decision !== 'auto') blocked.push(`${row.line} [${row.kind}]: ${row.command}  ## ${reason}`);
     }
@@ -70,6 +70,24 @@ describe('ground truth', () => {
       `ground truth: ${rows.length} rows (${safe.length} auto, ${harmful.length} human); safe rows not auto in production: ${blocked.length}\n${blocked.join('\n')}\n`,
     );
     expect(blocked.length).toBeLessThanOrEqual(MAX_OVER_BLOCKED);
+  });
+
+  /**
+   * Reads the red teams reported as refused (class `overblock`): those added to the grammar are
+   * auto; the rest are refused on purpose (ps forms whose second, BSD parse can print environments,
+   * decompressors run by rg -z, readelf following debug links). Listed, and bounded so the list
+   * cannot grow unnoticed.
+   */
+  test('red-team over-block reports: listed, and at most 15 still refused', async () => {
+    const refused: string[] = [];
+    for (const row of safe.filter((r) => r.kind === 'overblock')) {
+      const { decision, reason } = await assessCommand(row.command, 'production');
+      if (decision !== 'auto') refused.push(`${row.line}: ${row.command}  ## ${reason}`);
+    }
+    process.stdout.write(
+      `red-team over-block reports still refused: ${refused.length}\n${refused.join('\n')}\n`,
+    );
+    expect(refused.length).toBeLessThanOrEqual(15);
   });
 
   test('every refusal names what it did not recognise or why it waits', async () => {

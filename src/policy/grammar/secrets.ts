@@ -31,6 +31,26 @@ export const SECRET_PATHS: readonly string[] = [
   '/etc/sysconfig/**',
   '/etc/environment',
   '/etc/credstore/**',
+  '/run/credentials/**',
+  '/run/containerd/**',
+  '/run/secrets/**',
+  '/etc/samba/**',
+  '/etc/krb5kdc/**',
+  '/var/lib/krb5kdc/**',
+  '/etc/zabbix/*.psk',
+  '/etc/opendkim/**',
+  '/etc/apt/auth.conf',
+  '/etc/apt/auth.conf.d/**',
+  '/etc/mysql/**/*.cnf',
+  '/etc/datadog-agent/**',
+  '/etc/alertmanager/**',
+  '/etc/restic/**',
+  '/etc/exim4/passwd*',
+  '/etc/hostapd/**',
+  '/etc/boto.cfg',
+  '/var/log/installer/**',
+  '/var/log/kubernetes/audit/**',
+  '/var/log/*audit*',
   '/etc/credstore.encrypted/**',
   '/etc/wireguard/**',
   '/etc/NetworkManager/system-connections/**',
@@ -62,6 +82,9 @@ export const SECRET_PATHS: readonly string[] = [
   '/etc/redis.conf',
   '/proc/*/environ',
   '/proc/*/mem',
+  '/proc/**/environ',
+  '/proc/**/mem',
+  '/proc/**/pagemap',
   '/proc/*/root/**',
   '/proc/*/cwd/**',
   '/proc/*/fd/**',
@@ -164,6 +187,20 @@ export const SECRET_PATHS: readonly string[] = [
   '.ansible/**',
   'cookies.sqlite',
   'Login Data',
+  'krb5cc_*',
+  '*.ppk',
+  '.Xauthority',
+  '*.psk',
+  '*.tfvars',
+  '*.private',
+  'wp-config.php',
+  'settings.php',
+  'LocalSettings.php',
+  'env.php',
+  'dump.rdb',
+  'postgresql.auto.conf',
+  'logins.json',
+  '.cqlshrc',
 ];
 
 /**
@@ -253,7 +290,10 @@ function globToRegExp(pattern: string): RegExp {
 
 /** The secret pattern a literal path matches, or null. Relative paths are matched at any depth. */
 export function secretPathMatch(path: string, extra: readonly string[] = []): string | null {
-  const normal = normalizePath(path);
+  let normal = normalizePath(path);
+  // `config.xz`, `shadow.bak`, `id_rsa~`: a copy of a secret is a secret.
+  for (let i = 0; i < 3; i++)
+    normal = normal.replace(/(\.(gz|xz|bz2|zst|lz4|z|zip|bak|old|orig|save|swp|\d+)|~)$/i, '');
   for (const pattern of extra) if (globToRegExp(pattern).test(normal)) return pattern;
   const keyLike = /key|priv|secret/i.test(normal.slice(normal.lastIndexOf('/') + 1));
   if (!keyLike && PUBLIC_PATHS.some((pattern) => globToRegExp(pattern).test(normal))) return null;

@@ -47,6 +47,8 @@ function plainPath(word: Word): boolean {
   const value = word.value;
   if (value === '' || value.includes('\0') || (value.startsWith('-') && value !== '-')) return false;
   if (value.startsWith('~')) return false; // the home of the identity that runs it, not a checked path
+  // `http://…`, `host:file`: tools such as openssl and tar open those over the network.
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) return false;
   if (!word.glob) return true;
   // Globs only as absolute `*`/`?` patterns: they then expand to absolute names, never to options.
   return value.startsWith('/') && !/[[\]]/.test(value);
@@ -68,6 +70,20 @@ const CONTENT_GLOB = /^\/var\/log\/|^\/(proc|sys)\/.*\/[^/*?]+$/;
 /** `..` after a link is not `..` of the text (`/var/run/../etc` is `/etc`): the kernel follows links first. */
 const CLIMBS = /(^|\/)\.\.(\/|$)/;
 
+/**
+ * Where a file's content may be printed unattended: system configuration and kernel state (with the
+ * secret list), and logs wherever they are. Application, user, backup and scratch trees (`/srv`,
+ * `/home`, `/var/www`, `/var/lib`, `/tmp`, the home directory a relative path is in) hold credentials
+ * under more names than any list knows: reading them waits for a human.
+ */
+const CONTENT_ROOTS = /^\/(etc|proc|sys|usr|run|lib|lib64|boot)\/|^\/var\/log(\/|$)/;
+const LOG_LIKE =
+  /\/logs?\/|\.(log|out|err)(\.\d+)?(\.(gz|xz|bz2|zst))?$|\/(syslog|messages|kern\.log|dmesg)(\.\d+)?$/;
+
+function readableContent(path: string): boolean {
+  return path === '-' || CONTENT_ROOTS.test(path) || (path.startsWith('/') && LOG_LIKE.test(path));
+}
+
 /** A file whose content the tool prints. */
 const contentPath: TypeCheck = (word, ctx) => {
   if (!plainPath(word)) return false;
@@ -79,17 +95,24 @@ const contentPath: TypeCheck = (word, ctx) => {
   const secret = word.glob
     ? secretGlobMatch(word.value, ctx.secretPaths)
     : secretPathMatch(word.value, ctx.secretPaths);
-  return secret ? `${word.value} may be credential material (${secret})` : true;
+  if (secret) return `${word.value} may be credential material (${secret})`;
+  return readableContent(normalizePath(word.value))
+    ? true
+    : `${word.value} is outside the system configuration and logs, where files may hold credentials`;
 };
 
-/** A directory tree the tool reads recursively (a relative one is under the home directory). */
+/** A directory tree the tool reads recursively: logs only (every other tree may hold a key somewhere). */
 const treePath: TypeCheck = (word, ctx) => {
   const file = contentPath(word, ctx);
   if (file !== true) return file;
-  if (!word.value.startsWith('/') && word.value !== '-')
-    return `${word.value} is relative to the home directory, where credentials live`;
-  const tree = secretTreeMatch(word.value);
-  return tree ? `reading ${word.value} recursively reaches ${tree}, which holds credential material` : true;
+  const path = normalizePath(word.value);
+  if (path === '-' || path.startsWith('/var/log/') || path === '/var/log' || /\/logs?(\/|$)/.test(path)) {
+    const tree = secretTreeMatch(path);
+    return tree && !path.startsWith('/var/log')
+      ? `reading ${word.value} recursively reaches ${tree}, which holds credential material`
+      : true;
+  }
+  return `reading ${word.value} recursively may reach credential files: AALS reads only log trees unattended`;
 };
 
 function hostCheck(host: string, ctx: ValueContext): Check {
@@ -118,6 +141,9 @@ function url(value: string, ctx: ValueContext): Check {
   if (authority === '' || authority.includes('@') || /[\s\\]/.test(value)) return false;
   const host = hostPort(authority, ctx);
   if (host !== true) return host;
+  // curl expands [a-z] and {a,b} itself, and both curl and wget drop `.`/`..` segments: either
+  // would turn a path AALS read into another one.
+  if (/[[\]{}]|(^|\/)\.\.?(\/|$|\?|#)|%2e|%2f/i.test(rest.slice(authority.length))) return false;
   return SECRET_ENDPOINTS.test(rest.slice(authority.length))
     ? `${value} is an API that answers with credentials or process memory`
     : true;
@@ -128,7 +154,7 @@ function url(value: string, ctx: ValueContext): Check {
  * etcd and Consul key-value stores, Vault, Spring actuator env/heap/config, Go pprof, Kubernetes secrets.
  */
 const SECRET_ENDPOINTS =
-  /\/containers\/[^/]+\/(json|export|archive)|\/(v2\/keys|v3\/kv|v1\/kv)\b|\/v1\/(secret|sys|auth|identity|cubbyhole)\b|actuator\/(env|heapdump|configprops|threaddump)|\/debug\/pprof|\/secrets\b/i;
+  /\/containers\/[^/]+\/(json|export|archive)|\/swarm\/unlockkey|\/(services|tasks|secrets|configs)\b|\/images\/[^/]+\/get|\/(v2\/keys|v3\/kv|v1\/kv)\b|\/v1\/(secret|sys|auth|identity|cubbyhole)\b|actuator\/(env|heapdump|configprops|threaddump)|\/debug\/pprof|\/secrets\b/i;
 
 const TYPES: Record<string, TypeCheck> = {
   /** Any text the tool treats as data: a search pattern, a format, a label. */
@@ -161,7 +187,9 @@ const TYPES: Record<string, TypeCheck> = {
     if (!/^[a-z0-9.-]+(\/[a-z0-9.-]+)?(,[a-z0-9.-]+(\/[a-z0-9.-]+)?)*$/i.test(word.value)) return false;
     // Secrets, and kinds that carry credentials in plain fields (OpenShift oauthclients, Rancher
     // tokens, Cluster API kubeadmconfigs, service account tokens).
-    return /secret|token|oauth|credential|password|kubeadmconfig|bootstrap/i.test(word.value)
+    return /secret|token|oauth|credential|password|kubeadmconfig|bootstrap|user|datasource|connection|auth/i.test(
+      word.value,
+    )
       ? `${word.value}: this kind holds credentials`
       : true;
   },

@@ -597,9 +597,9 @@ const GCLOUD_VALUE = /^(?!-)[^\0]{0,4096}$/;
  * there the display flags take only table/value/csv projections naming none of those fields.
  */
 const GCLOUD_GUARDED_VALUE =
-  /^(?!-)(?![\s\S]*(?:metadata|env|spec|template|container|secret|\*))[^\0]{0,4096}$/i;
+  /^(?!-)(?![\s\S]*(?:metadata|env|spec|template|container|secret|auth|key|password|token|\*))[^\0]{0,4096}$/i;
 const GCLOUD_GUARDED_FORMAT =
-  /^(?:table|value|csv)(?:\[[A-Za-z0-9=,_ -]*\])?(?:\((?![\s\S]*(?:metadata|env|spec|template|container|secret|\*|[(,]\s*\.))[A-Za-z0-9_.,:=()[\] '-]+\))?$/i;
+  /^(?:table|value|csv)(?:\[[A-Za-z0-9=,_ -]*\])?(?:\((?![\s\S]*(?:metadata|env|spec|template|container|secret|auth|key|password|token|\*|[(,]\s*\.))[A-Za-z0-9_.,:=()[\] '-]+\))?$/i;
 
 /** The flags of gcloud list commands. */
 const GCLOUD_LIST: Record<string, OptionValue> = {

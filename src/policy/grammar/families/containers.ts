@@ -406,9 +406,10 @@ const DOCKER_IMAGES: CommandNode = {
   operands: ['docker-obj?'],
 };
 
+// Not --no-trunc: the full history shows build arguments, tokens among them.
 const DOCKER_HISTORY: CommandNode = {
   options: {
-    '-H --no-trunc -q --quiet': 'flag',
+    '-H -q --quiet': 'flag',
     '--human': '[bool]',
     '--format': 'text',
     '--platform': 'platform',

@@ -37,9 +37,9 @@ const JOURNAL_OUTPUT = [
 const SYSTEMD_BOOL = /^(1|0|yes|no|y|n|true|false|t|f|on|off)$/;
 
 /** Property names for `-p` (a comma list, or the option repeated). */
-/** Property names; not Environment, EnvironmentFiles, credentials or the Exec* command lines (they hold secrets). */
+/** Property names; not Environment, EnvironmentFiles or credentials (they hold secrets). */
 const SYSTEMD_PROPERTIES =
-  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*|Exec(Start|Stop|Reload|Condition)\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
+  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /** A login session ID, user, or seat as loginctl takes them. */
 const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
@@ -215,7 +215,8 @@ export const SYSTEM: readonly ToolGrammar[] = [
       '--namespace': 'namespace',
       '-f --follow -e --pager-end -r --reverse -x --catalog -k --dmesg -q --quiet -a --all -l --full': 'flag',
       '-m --merge -N --fields -I -W --no-hostname --no-full --no-tail --no-pager --utc --show-cursor': 'flag',
-      '--truncate-newline --list-boots --list-invocations --list-namespaces --disk-usage --header': 'flag',
+      '--truncate-newline --list-boots --list-invocations --list-namespaces --disk-usage --header --verify':
+        'flag',
       '--list-catalog --dump-catalog --system --user --version': 'flag',
     },
     operands: ['journal-arg*'],
@@ -309,7 +310,9 @@ export const SYSTEM: readonly ToolGrammar[] = [
       'ps-ttys': /^[A-Za-z0-9/]{1,32}(,[A-Za-z0-9/]{1,32})*$/,
       'ps-cmds': /^[A-Za-z0-9_.:@+-]{1,64}(,[A-Za-z0-9_.:@+-]{1,64})*$/,
       // Format specifiers, with a width (`comm:20`) and a header on the last one (`pid=`, `rss=RSS`).
-      'ps-format': /^[%A-Za-z0-9_]+(:\d{1,4})?(,[%A-Za-z0-9_]+(:\d{1,4})?)*(=[A-Za-z0-9_%.-]*)?$/,
+      // Not the environ/env fields (process environments).
+      'ps-format':
+        /^(?![^=]*\benv(iron)?\b)[%A-Za-z0-9_]+(:\d{1,4})?(,[%A-Za-z0-9_]+(:\d{1,4})?)*(=[A-Za-z0-9_%.-]*)?$/,
       'ps-sort': /^[+-]?[%A-Za-z0-9_]+(,[+-]?[%A-Za-z0-9_]+)*$/,
       'ps-width': /^[1-9]\d{0,5}$/,
     },

@@ -61,7 +61,7 @@ const PAREN_KEYWORDS = new Set(
  * connection strings (with their passwords), archive commands (cloud keys), query logs, app secrets.
  */
 const SECRET_NAMES =
-  /^(grants|primary_conninfo|archive_command|restore_command|archive_cleanup_command|recovery_end_command|pg_settings|pg_file_settings|general_log|slow_log|servers|pg_authid|pg_shadow|pg_user_mappings?|pg_user_mapping|pg_subscription|pg_foreign_server|user_mapping_options|global_priv|subconninfo|srvoptions|umoptions|\w*master_info|\w*_info_repository|authentication_string|password\w*|passwd|\w*_password|\w*secret\w*|\w*token\w*|\w*credential\w*|api_?key\w*|private_key\w*)$/i;
+  /^(grants|binlog|pg_stat_statements|events_statements_\w*|primary_conninfo|archive_command|restore_command|archive_cleanup_command|recovery_end_command|pg_settings|pg_file_settings|general_log|slow_log|servers|pg_authid|pg_shadow|pg_user_mappings?|pg_user_mapping|pg_subscription|pg_foreign_server|user_mapping_options|global_priv|subconninfo|srvoptions|umoptions|\w*master_info|\w*_info_repository|authentication_string|password\w*|passwd|\w*_password|\w*secret\w*|\w*token\w*|\w*credential\w*|api_?key\w*|private_key\w*)$/i;
 
 type Token = { kind: 'word' | 'string' | 'quoted' | 'number' | 'punct'; text: string };
 
