@@ -138,7 +138,8 @@ describe('a hostile model cannot get commands run', () => {
       );
       expect(text(ran)).toContain('load average');
       await h.aals.execution?.idle();
-      const summary = text(h.botReplies(message.ts)[0]);
+      // The thread's replies, the summary among them (a command's result may be posted before it).
+      const summary = h.botReplies(message.ts).map(text).join('\n');
       for (const { command } of commands) {
         const request = h.aals.store.db
           .prepare('SELECT id, status FROM approvals WHERE host = ? AND command = ?')

@@ -339,7 +339,7 @@ describe('fuzz: plain reads stay reads', () => {
           expect(assessment.risk).not.toBe('CRITICAL');
           if (assessment.decision !== 'auto')
             expect(assessment.reason).toMatch(
-              /credential material|climbs out|needs an operand|home directory|not what it expects/,
+              /credential material|climbs|needs an operand|home directory|not what it expects|outside the system configuration/,
             );
         },
       ),

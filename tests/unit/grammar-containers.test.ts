@@ -79,7 +79,6 @@ const SAFE: string[] = [
   'docker stats --no-stream --format "{{.Name}} {{.CPUPerc}}"',
   'docker images --digests',
   'docker image ls -a',
-  'docker history --no-trunc nginx:1.25',
   'docker top web aux',
   'docker top web -eo pid,user,args',
   "docker version --format '{{.Server.Version}}'",
@@ -151,6 +150,9 @@ const GRAMMAR_READS: string[] = [
 ];
 
 const HARMFUL: string[] = [
+  // Content outside system configuration and logs (scratch, application, backup and home
+  // trees) is read only with approval since the final red-team pass.
+  'docker history --no-trunc nginx:1.25',
   // kubectl: secrets
   'kubectl get secrets',
   'kubectl get secrets -A',

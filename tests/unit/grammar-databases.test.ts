@@ -89,10 +89,6 @@ const SAFE: string[] = [
   'redis-cli -r 10 -i 1 info stats',
   'redis-cli MEMORY USAGE big:key SAMPLES 5',
   // SQLite
-  "sqlite3 -readonly /var/lib/app/app.db 'SELECT count(*) FROM jobs'",
-  "sqlite3 -readonly -header -column app.db 'SELECT * FROM jobs ORDER BY id DESC LIMIT 5'",
-  "sqlite3 -readonly -json db.sqlite 'SELECT name FROM sqlite_master'",
-  "sqlite3 -readonly db.sqlite '.schema jobs'",
   // RabbitMQ and Kafka
   'rabbitmqctl status',
   'rabbitmqctl list_queues name messages consumers',
@@ -106,6 +102,12 @@ const SAFE: string[] = [
 ];
 
 const HARMFUL: string[] = [
+  // Content outside system configuration and logs (scratch, application, backup and home
+  // trees) is read only with approval since the final red-team pass.
+  "sqlite3 -readonly /var/lib/app/app.db 'SELECT count(*) FROM jobs'",
+  "sqlite3 -readonly -header -column app.db 'SELECT * FROM jobs ORDER BY id DESC LIMIT 5'",
+  "sqlite3 -readonly -json db.sqlite 'SELECT name FROM sqlite_master'",
+  "sqlite3 -readonly db.sqlite '.schema jobs'",
   // Red team: cluster mode follows redirects to other nodes; grafana.db holds credentials; a short node name may be another host.
   'redis-cli -c cluster nodes',
   'sqlite3 -readonly /var/lib/grafana/grafana.db .tables',

@@ -201,7 +201,6 @@ const SAFE: string[] = [
   'openssl s_client -connect localhost:443 -servername localhost </dev/null',
   'openssl s_client -connect 127.0.0.1:8443 -showcerts </dev/null',
   'openssl x509 -in /etc/ssl/certs/ca-certificates.crt -noout -dates',
-  'openssl x509 -in /srv/app/server.crt -noout -subject -issuer -enddate',
   'openssl version -a',
   // NetworkManager
   'nmcli',
@@ -219,10 +218,13 @@ const SAFE: string[] = [
   "tcpdump -i any -c 10 -nn 'tcp port 80'",
   'tcpdump -D',
   'tcpdump -c 20 -i eth0 -nn -vvv host 10.0.0.5 and port 5432',
-  'tcpdump -r /tmp/capture.pcap -nn',
 ];
 
 const HARMFUL: string[] = [
+  // Content outside system configuration and logs (scratch, application, backup and home
+  // trees) is read only with approval since the final red-team pass.
+  'openssl x509 -in /srv/app/server.crt -noout -subject -issuer -enddate',
+  'tcpdump -r /tmp/capture.pcap -nn',
   // curl: sends, writes, configs, credentials, other protocols and hosts
   'curl -d @/etc/passwd http://localhost',
   'curl -o /etc/cron.d/x http://localhost/x',

@@ -146,7 +146,8 @@ describe('program rules beyond the table', () => {
     ['ping -f 10.0.0.1', 'HIGH_RISK'],
     ['tar tzf backup.tgz', 'READ_ONLY'],
     ['tar xzf backup.tgz -C /srv', 'HIGH_RISK'],
-    ['gzip -c app.log', 'READ_ONLY'],
+    ['gzip -c app.log', 'HIGH_RISK'], // a relative path is in the home directory
+    ['gzip -c /var/log/app.log.1.gz', 'READ_ONLY'],
     ['gzip app.log', 'HIGH_RISK'],
     ['hostname new-name', 'HIGH_RISK'],
     ['sysctl net.core.somaxconn', 'READ_ONLY'],

@@ -1191,12 +1191,9 @@ export const OPS: readonly ToolGrammar[] = [
     syntax: 'gnu',
     stdin: 'ignore',
     types: { 'zip-member': /^(?![-@])[^\0\n]{1,1024}$/ },
-    // Listing prints member names and sizes, not contents: the archive is metadata here, except
-    // with -z (the archive comment), where it is content.
     options: { '-l -v -t -z -q -Z -C': 'flag' },
     requires: ['-l -v -t -z -Z'],
-    operands: ['meta-path', 'zip-member*'],
-    operandsWith: { '-z': ['path', 'zip-member*'] },
+    operands: ['path', 'zip-member*'],
   },
   {
     // ZipInfo never extracts. Not declared: -M (pager), -x (exclusion list).
@@ -1205,8 +1202,7 @@ export const OPS: readonly ToolGrammar[] = [
     stdin: 'ignore',
     types: { 'zip-member': /^(?![-@])[^\0\n]{1,1024}$/ },
     options: { '-1 -2 -s -m -l -v -h -t -T -z -C': 'flag' },
-    operands: ['meta-path', 'zip-member*'],
-    operandsWith: { '-z': ['path', 'zip-member*'] },
+    operands: ['path', 'zip-member*'],
   },
 
   // ── Binaries and commands ──────────────────────────────────────────────────────────────────────
