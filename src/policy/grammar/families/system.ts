@@ -39,7 +39,7 @@ const SYSTEMD_BOOL = /^(1|0|yes|no|y|n|true|false|t|f|on|off)$/;
 /** Property names for `-p` (a comma list, or the option repeated). */
 /** Property names; not Environment, EnvironmentFiles or credentials (they hold secrets). */
 const SYSTEMD_PROPERTIES =
-  /^(?![^]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
+  /^(?![\s\S]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
 /** A login session ID, user, or seat as loginctl takes them. */
 const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
