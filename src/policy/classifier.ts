@@ -1,4 +1,4 @@
-import { isDevice, isSink, normalizePath } from './paths.js';
+import { isDevice, isSink, normalizePath, programName } from './paths.js';
 import { assignmentVerdict } from './rules/exec.js';
 import { ruleFor } from './rules/index.js';
 import type {
@@ -46,9 +46,6 @@ const CONSTRUCT_REASONS: Record<ConstructKind, (text: string) => string> = {
   declaration: () => 'export/declare/unset only change the shell that AALS throws away',
   unsupported: (t) => `unsupported shell syntax (${clip(t)})`,
 };
-
-/** Directories whose programs are the system's own: `/usr/bin/rm` is rm, `/tmp/rm` is not. */
-const SYSTEM_DIRS = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
 
 const MAX_DEPTH = 8;
 /** Candidate inner commands tried per unknown program. */
@@ -163,15 +160,6 @@ class Classifier {
 
 function argument(word: ShellWord): string {
   return word.value ?? UNKNOWN;
-}
-
-/** `/usr/bin/rm` → rm (trusted); `./rm`, `/tmp/rm` → rm (untrusted: never read-only). */
-function programName(raw: string): { name: string; trusted: boolean } {
-  if (!raw.includes('/')) return { name: raw, trusted: true };
-  const normal = normalizePath(raw);
-  const slash = normal.lastIndexOf('/');
-  const dir = slash <= 0 ? '/' : normal.slice(0, slash);
-  return { name: normal.slice(slash + 1), trusted: raw.startsWith('/') && SYSTEM_DIRS.has(dir) };
 }
 
 function constructVerdict(construct: ShellConstruct): Verdict {

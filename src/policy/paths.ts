@@ -40,6 +40,18 @@ const DATA_DIRS = [
   '/backups',
 ];
 
+/** Directories whose programs are the system's own: `/usr/bin/rm` is rm, `/tmp/rm` is not. */
+const SYSTEM_DIRS = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
+
+/** `/usr/bin/rm` → rm (trusted); `./rm`, `/tmp/rm` → rm (untrusted: never read-only). */
+export function programName(raw: string): { name: string; trusted: boolean } {
+  if (!raw.includes('/')) return { name: raw, trusted: true };
+  const normal = normalizePath(raw);
+  const slash = normal.lastIndexOf('/');
+  const dir = slash <= 0 ? '/' : normal.slice(0, slash);
+  return { name: normal.slice(slash + 1), trusted: raw.startsWith('/') && SYSTEM_DIRS.has(dir) };
+}
+
 /** Lexical normalisation: `//etc/./nginx/../` is `/etc`. Relative paths stay relative. */
 export function normalizePath(path: string): string {
   const absolute = path.startsWith('/');

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CommandRunner } from '../../src/approvals/ports.js';
 import type { RiskAssessment } from '../../src/domain/risk.js';
 import { sshCommandRunner } from '../../src/execution/command-runner.js';
@@ -7,6 +5,7 @@ import { ExecutorConfigSchema } from '../../src/execution/config.js';
 import { SshExecutor } from '../../src/execution/ssh-executor.js';
 import { assessCommand } from '../../src/policy/assessor.js';
 import { type ArgvShims, installArgvShims } from '../support/argv-shim.js';
+import { tableCommands } from '../support/risk-tables.js';
 import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
 
 /**
@@ -18,9 +17,6 @@ import { executorHost, type Sshd, startSshd } from '../support/sshd.js';
  * tests/unit/grammar-engine.test.ts.
  */
 
-const TABLES = ['commands.tsv', 'table.tsv'].map((name) =>
-  join(import.meta.dirname, '..', 'fixtures', 'risk', name),
-);
 const BUILTINS = new Set([
   'echo',
   'printf',
@@ -40,16 +36,8 @@ interface Row {
 }
 
 async function autoRows(): Promise<Row[]> {
-  const commands = new Set<string>();
-  for (const file of TABLES) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (line.startsWith('#') || line.trim() === '') continue;
-      const command = line.split('\t')[0] ?? '';
-      if (!command.includes('⏎')) commands.add(command);
-    }
-  }
   const rows: Row[] = [];
-  for (const command of commands) {
+  for (const command of tableCommands()) {
     const assessment = await assessCommand(command, 'production');
     if (assessment.decision === 'auto') rows.push({ command, assessment });
   }

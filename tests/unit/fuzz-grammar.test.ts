@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { assessCommand } from '../../src/policy/assessor.js';
 import type { EnvironmentName } from '../../src/policy/policy.js';
+import { tableCommands } from '../support/risk-tables.js';
 
 /**
  * Mutations of read-only commands never become more permissive (issue 14, part 6): take every
@@ -14,28 +13,6 @@ import type { EnvironmentName } from '../../src/policy/policy.js';
 
 const SEED = 0x14_2026;
 const ENVIRONMENTS: EnvironmentName[] = ['development', 'staging', 'production'];
-const TABLES = ['commands.tsv', 'table.tsv'].map((name) =>
-  join(import.meta.dirname, '..', 'fixtures', 'risk', name),
-);
-
-function tableCommands(): string[] {
-  const commands: string[] = [];
-  for (const file of TABLES) {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n')) {
-      if (line.startsWith('#') || line.trim() === '') continue;
-      const command = line.split('\t')[0] ?? '';
-      if (!command.includes('⏎')) commands.push(command);
-    }
-  }
-  return [...new Set(commands)];
-}
-
 /** Splits at spaces outside quotes, so a mutation lands between arguments, never inside one. */
 function words(command: string): string[] {
   const found: string[] = [];

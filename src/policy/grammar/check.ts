@@ -1,4 +1,4 @@
-import { normalizePath } from '../paths.js';
+import { programName } from '../paths.js';
 import type { ShellCommand, ShellRedirect, ShellScript } from '../shell-parser.js';
 import { type MatchResult, matchArgv, type TypedWord } from './match.js';
 import type { GrammarRegistry } from './registry.js';
@@ -69,8 +69,8 @@ function checkCommand(
     const refusal = redirectRefusal(redirect);
     if (refusal) return unknown(refusal);
   }
-  const name = programName(program.value);
-  if (!name) return unknown(`${program.value} is not run from a system directory`);
+  const { name, trusted } = programName(program.value);
+  if (!trusted || !name) return unknown(`${program.value} is not run from a system directory`);
   const grammar = registry.lookup(name);
   if (!grammar) return unknown(`${name} is not a program AALS knows as read-only`);
   const words: Word[] = [];
@@ -91,16 +91,6 @@ function checkCommand(
  */
 const LOOKALIKES =
   /[\uff01-\uff5e\ufe50-\ufe6b\u037e\u2215\u2044\u2223\u01c0\u2016\u02d0\u0589\u2236\u2024]/u;
-
-const SYSTEM_DIRS = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
-
-/** `grep` and `/usr/bin/grep` are grep; `./grep` and `/tmp/grep` are not a program of the grammar. */
-function programName(value: string): string | null {
-  if (!value.includes('/')) return value;
-  const normal = normalizePath(value);
-  const slash = normal.lastIndexOf('/');
-  return value.startsWith('/') && SYSTEM_DIRS.has(normal.slice(0, slash)) ? normal.slice(slash + 1) : null;
-}
 
 /** Only discarding output (`2>/dev/null`, `>/dev/null`), merging streams (`2>&1`) or empty input. */
 function redirectRefusal(redirect: ShellRedirect): string | null {

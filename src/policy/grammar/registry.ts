@@ -26,12 +26,19 @@ export class GrammarRegistry {
 export const BUILT_IN_GRAMMARS: readonly ToolGrammar[] = FAMILIES.flat();
 
 let builtIn: GrammarRegistry | undefined;
+/** One registry per loaded `policy.readOnlyCommands` list, not one per assessed command. */
+const extended = new WeakMap<readonly ToolGrammar[], GrammarRegistry>();
 
-/** The registry for a policy: built-ins alone are shared; extensions get their own. */
+/** The registry for a policy: built-ins alone are shared; extensions get their own, built once. */
 export function grammarRegistry(extra: readonly ToolGrammar[] = []): GrammarRegistry {
   if (extra.length === 0) {
     builtIn ??= new GrammarRegistry(BUILT_IN_GRAMMARS);
     return builtIn;
   }
-  return new GrammarRegistry([...BUILT_IN_GRAMMARS, ...extra]);
+  let registry = extended.get(extra);
+  if (!registry) {
+    registry = new GrammarRegistry([...BUILT_IN_GRAMMARS, ...extra]);
+    extended.set(extra, registry);
+  }
+  return registry;
 }

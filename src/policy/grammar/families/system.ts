@@ -41,6 +41,14 @@ const SYSTEMD_BOOL = /^(1|0|yes|no|y|n|true|false|t|f|on|off)$/;
 const SYSTEMD_PROPERTIES =
   /^(?![\s\S]*\b(Environment|EnvironmentFiles?|SetCredential\w*|LoadCredential\w*)\b)[A-Za-z][A-Za-z0-9_]*(,[A-Za-z][A-Za-z0-9_]*)*$/;
 
+/** LVM's report and display commands read the same field lists, selections and names. */
+const LVM_TYPES = {
+  fields: /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
+  selection: /^[A-Za-z0-9_ =!<>~'"().,&|/%+-]{1,256}$/,
+  'lvm-name': /^[A-Za-z0-9_+./][A-Za-z0-9_+./-]*$/,
+};
+const LVM_UNITS = [...'rRhHbBsSkKmMgGtTpPeE'];
+
 /** A login session ID, user, or seat as loginctl takes them. */
 const LOGIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
 
@@ -713,38 +721,13 @@ export const SYSTEM: readonly ToolGrammar[] = [
     program: 'lvs vgs pvs',
     syntax: 'gnu',
     stdin: 'ignore',
-    types: {
-      fields: /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
-      selection: /^[A-Za-z0-9_ =!<>~'"().,&|/%+-]{1,256}$/,
-      'lvm-name': /^[A-Za-z0-9_+./][A-Za-z0-9_+./-]*$/,
-    },
+    types: LVM_TYPES,
     options: {
       '-a --all --noheadings --nosuffix --aligned --binary --nameprefixes --rows --unbuffered': 'flag',
       '-q --quiet -v --verbose --segments -P --partial --readonly --foreign --shared --nolocking': 'flag',
       '--headings': ['none', 'abbrev', 'full', '0', '1', '2'],
       '-o --options -O --sort': 'fields',
-      '--units': [
-        'r',
-        'R',
-        'h',
-        'H',
-        'b',
-        'B',
-        's',
-        'S',
-        'k',
-        'K',
-        'm',
-        'M',
-        'g',
-        'G',
-        't',
-        'T',
-        'p',
-        'P',
-        'e',
-        'E',
-      ],
+      '--units': LVM_UNITS,
       '--separator': 'text',
       '-S --select': 'selection',
       '--reportformat': ['basic', 'json', 'json_std'],
@@ -756,37 +739,12 @@ export const SYSTEM: readonly ToolGrammar[] = [
     program: 'lvdisplay vgdisplay pvdisplay',
     syntax: 'gnu',
     stdin: 'ignore',
-    types: {
-      fields: /^[+-]?[A-Za-z0-9_]+(,[+-]?[A-Za-z0-9_]+)*$/,
-      selection: /^[A-Za-z0-9_ =!<>~'"().,&|/%+-]{1,256}$/,
-      'lvm-name': /^[A-Za-z0-9_+./][A-Za-z0-9_+./-]*$/,
-    },
+    types: LVM_TYPES,
     options: {
       '-a --all -c --colon -C --columns -m --maps -s --short -v --verbose -q --quiet --readonly': 'flag',
       '--noheadings --nosuffix --aligned --foreign --shared --nolocking -P --partial': 'flag',
       '-o --options -O --sort': 'fields',
-      '--units': [
-        'r',
-        'R',
-        'h',
-        'H',
-        'b',
-        'B',
-        's',
-        'S',
-        'k',
-        'K',
-        'm',
-        'M',
-        'g',
-        'G',
-        't',
-        'T',
-        'p',
-        'P',
-        'e',
-        'E',
-      ],
+      '--units': LVM_UNITS,
       '--separator': 'text',
       '-S --select': 'selection',
     },
